@@ -1,0 +1,40 @@
+import pg from 'pg';
+
+import { config } from '../config/env';
+import { assertDatabaseTransport } from './tls';
+
+// BIGINT (int8) as JavaScript number: sequence numbers here stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+/** True when the app runs on the embedded PGlite server, which has a single session. */
+export function isEmbedded(): boolean {
+  return process.env.SWITCHYARD_EMBEDDED === '1';
+}
+
+export function createPool(url: string, max: number): pg.Pool {
+  assertDatabaseTransport(url, config().allowPlaintextDb);
+  const parsed = new URL(url);
+  const sslmode = parsed.searchParams.get('sslmode');
+  // node-postgres treats sslmode=require as verify-full; libpq's meaning is "encrypt, do not
+  // verify", which is what sslmode=require asks for with a self-signed server certificate.
+  const ssl = sslmode === 'require' ? { rejectUnauthorized: false } : undefined;
+  if (ssl) parsed.searchParams.delete('sslmode');
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max, ssl, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its server (a database restart) emits here; without a listener
+  // the process would crash. The next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+type PoolHolder = { __switchyardPool?: pg.Pool };
+
+/** The process-wide pool; stored on globalThis because Next.js may load this module twice. */
+export function pool(): pg.Pool {
+  const holder = globalThis as PoolHolder;
+  if (!holder.__switchyardPool) {
+    const url = config().databaseUrl;
+    if (!url) throw new Error('DATABASE_URL is not set; start the app with `npm start`, which provides one.');
+    holder.__switchyardPool = createPool(url, isEmbedded() ? 1 : 10);
+  }
+  return holder.__switchyardPool;
+}

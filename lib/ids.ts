@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+export const ID_PREFIXES = {
+  source: 'src',
+  endpoint: 'ep',
+  subscription: 'sub',
+  event: 'evt',
+  delivery: 'dlv',
+  attempt: 'att',
+  transition: 'trn',
+  audit: 'aud',
+  replay: 'rpl',
+  permit: 'prm',
+  token: 'tok',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+// Time-ordered: 48 bits of milliseconds then 80 random bits, base32 (Crockford), so ids sort
+// by creation time and index well.
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export function newId(kind: IdKind, now = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const random = randomBytes(16);
+  let tail = '';
+  for (let i = 0; i < 16; i++) tail += ALPHABET[random[i] % 32];
+  return `${ID_PREFIXES[kind]}_${time}${tail}`;
+}
+
+export function hasPrefix(id: string, kind: IdKind): boolean {
+  return id.startsWith(`${ID_PREFIXES[kind]}_`) && id.length > ID_PREFIXES[kind].length + 1;
+}
