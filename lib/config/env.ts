@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -50,7 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.SWITCHYARD_DATA_DIR),
     port: e.PORT,
-    hostname: e.HOSTNAME,
+    // Containers export HOSTNAME as the machine's name: only an IP address or localhost counts.
+    hostname: isIP(e.HOSTNAME) || e.HOSTNAME === 'localhost' ? e.HOSTNAME : '127.0.0.1',
     adminToken: e.SWITCHYARD_ADMIN_TOKEN,
     allowPrivateTargets: e.SWITCHYARD_ALLOW_PRIVATE_TARGETS,
     allowPlaintextDb: e.SWITCHYARD_ALLOW_PLAINTEXT_DB,

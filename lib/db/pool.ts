@@ -11,7 +11,8 @@ export function isEmbedded(): boolean {
   return process.env.SWITCHYARD_EMBEDDED === '1';
 }
 
-export function createPool(url: string, max: number): pg.Pool {
+/** Connection settings for a URL, after the transport check. */
+export function clientConfig(url: string): pg.ClientConfig {
   assertDatabaseTransport(url, config().allowPlaintextDb);
   const parsed = new URL(url);
   const sslmode = parsed.searchParams.get('sslmode');
@@ -19,7 +20,11 @@ export function createPool(url: string, max: number): pg.Pool {
   // verify", which is what sslmode=require asks for with a self-signed server certificate.
   const ssl = sslmode === 'require' ? { rejectUnauthorized: false } : undefined;
   if (ssl) parsed.searchParams.delete('sslmode');
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max, ssl, connectionTimeoutMillis: 5_000 });
+  return { connectionString: parsed.toString(), ssl, connectionTimeoutMillis: 5_000 };
+}
+
+export function createPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(url), max });
   // An idle client that loses its server (a database restart) emits here; without a listener
   // the process would crash. The next query reconnects.
   pool.on('error', () => {});

@@ -66,6 +66,7 @@ CREATE TABLE "deliveries" (
     "replay_count" INTEGER NOT NULL DEFAULT 0,
     "replay_id" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "queued_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "delivered_at" TIMESTAMPTZ(3),
     "dead_at" TIMESTAMPTZ(3),
@@ -187,6 +188,14 @@ CREATE TABLE "api_tokens" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "revoked_at" TIMESTAMPTZ(3),
     CONSTRAINT "api_tokens_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "rate_buckets" (
+    "key" TEXT NOT NULL,
+    "tokens" DOUBLE PRECISION NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+    CONSTRAINT "rate_buckets_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateIndex

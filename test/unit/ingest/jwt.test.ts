@@ -151,7 +151,7 @@ describe('jwt scheme', () => {
     let rsaPem: string;
     let rsaPrivate: CryptoKey;
     let ecPrivate: CryptoKey;
-    let jwks: { keys: Record<string, unknown>[] };
+    let jwks: { keys: ({ kty: string } & Record<string, unknown>)[] };
 
     beforeAll(async () => {
       const rsa = await generateKeyPair('RS256', { extractable: true });

@@ -1,0 +1,58 @@
+import type { Db } from '../db/tx';
+import { GENESIS_HASH, entryHash } from './chain';
+
+export type ChainCheck = {
+  ok: boolean;
+  checked: number;
+  firstBroken: { id: string; seq: number; problem: 'hash_mismatch' | 'chain_break' } | null;
+};
+
+type Row = {
+  id: string;
+  seq: number;
+  actor: string;
+  action: string;
+  target_id: string | null;
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+  at: Date;
+  prev_hash: string;
+  hash: string;
+};
+
+/** Recomputes every entry's hash in order and names the first entry that does not match. */
+export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainCheck> {
+  let prevHash = GENESIS_HASH;
+  let afterSeq = 0;
+  let checked = 0;
+  for (;;) {
+    const page = await db.query<Row>(
+      `SELECT id, seq, actor, action, target_id, reason, before, after, at, prev_hash, hash
+         FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [afterSeq, pageSize],
+    );
+    for (const row of page.rows) {
+      if (row.prev_hash !== prevHash) {
+        return { ok: false, checked, firstBroken: { id: row.id, seq: Number(row.seq), problem: 'chain_break' } };
+      }
+      const expected = entryHash(prevHash, {
+        id: row.id,
+        actor: row.actor,
+        action: row.action,
+        targetId: row.target_id,
+        reason: row.reason,
+        before: row.before,
+        after: row.after,
+        at: row.at,
+      });
+      if (expected !== row.hash) {
+        return { ok: false, checked, firstBroken: { id: row.id, seq: Number(row.seq), problem: 'hash_mismatch' } };
+      }
+      prevHash = row.hash;
+      afterSeq = Number(row.seq);
+      checked++;
+    }
+    if (page.rows.length < pageSize) return { ok: true, checked, firstBroken: null };
+  }
+}

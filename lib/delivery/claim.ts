@@ -1,0 +1,138 @@
+import type { Db } from '../db/tx';
+
+export type ClaimedDelivery = {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  attempts: number;
+  /** When the delivery entered the queue (creation or replay); maxAge counts from here. */
+  queuedAt: number;
+  replayCount: number;
+  body: Buffer;
+  contentType: string | null;
+  probe: boolean;
+};
+
+type ClaimRow = {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  attempts: number;
+  queued_at: Date;
+  replay_count: number;
+  body: Buffer;
+  content_type: string | null;
+  probe: boolean;
+};
+
+function toClaimed(row: ClaimRow): ClaimedDelivery {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    attempts: row.attempts,
+    queuedAt: row.queued_at.getTime(),
+    replayCount: row.replay_count,
+    body: row.body,
+    contentType: row.content_type,
+    probe: row.probe,
+  };
+}
+
+// A delivery is due when it waits for its next attempt, or when the instance that claimed it
+// let its lease run out (it crashed or lost the database): then another instance takes it over.
+const DUE = `((d.status IN ('pending', 'failed') AND d.next_attempt_at <= $1)
+              OR (d.status = 'in_flight' AND d.lease_until < $1))`;
+
+const WITH_BODY = `
+  SELECT c.*, e.body, e.headers->>'content-type' AS content_type
+    FROM claimed c JOIN events e ON e.id = c.event_id`;
+
+/**
+ * Claims due deliveries of endpoints whose breaker lets traffic through, at most `capacity`
+ * per endpoint (endpoints missing from `capacities` get `defaultCapacity`, those given 0 are
+ * skipped), using FOR UPDATE SKIP LOCKED so instances never claim the same row. Endpoints that
+ * are open, forced open, disabled or paused are not even read: their deliveries wait without
+ * spending an attempt.
+ */
+export async function claimBatch(
+  db: Db,
+  input: {
+    now: number;
+    leaseUntil: number;
+    instanceId: string;
+    batchSize: number;
+    defaultCapacity: number;
+    capacities: Map<string, number>;
+  },
+): Promise<ClaimedDelivery[]> {
+  const ids = [...input.capacities.keys()];
+  const caps = ids.map((id) => input.capacities.get(id) ?? 0);
+  const result = await db.query<ClaimRow>(
+    `WITH eligible AS (
+       SELECT b.endpoint_id, COALESCE(cap.capacity, $5) AS capacity
+         FROM breaker_states b
+         LEFT JOIN unnest($6::text[], $7::int[]) AS cap(endpoint_id, capacity) ON cap.endpoint_id = b.endpoint_id
+        WHERE b.state IN ('closed', 'forced_closed', 'metrics_only')
+          AND (b.paused_until IS NULL OR b.paused_until <= $1)
+          AND COALESCE(cap.capacity, $5) > 0
+     ),
+     candidates AS (
+       SELECT picked.id
+         FROM eligible
+         CROSS JOIN LATERAL (
+           SELECT d.id FROM deliveries d
+            WHERE d.endpoint_id = eligible.endpoint_id AND ${DUE}
+            ORDER BY d.next_attempt_at
+            LIMIT eligible.capacity
+            FOR UPDATE SKIP LOCKED
+         ) picked
+        LIMIT $4
+     ),
+     claimed AS (
+       UPDATE deliveries d
+          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = false, updated_at = now()
+         FROM candidates WHERE d.id = candidates.id
+       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe
+     )
+     ${WITH_BODY}`,
+    [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.batchSize, input.defaultCapacity, ids, caps],
+  );
+  return result.rows.map(toClaimed);
+}
+
+/** Claims the oldest due delivery of one endpoint as a half-open probe. */
+export async function claimProbe(
+  db: Db,
+  input: { endpointId: string; now: number; leaseUntil: number; instanceId: string },
+): Promise<ClaimedDelivery | null> {
+  const result = await db.query<ClaimRow>(
+    `WITH candidate AS (
+       SELECT d.id FROM deliveries d
+        WHERE d.endpoint_id = $4 AND ${DUE}
+        ORDER BY d.next_attempt_at
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+     ),
+     claimed AS (
+       UPDATE deliveries d
+          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = true, updated_at = now()
+         FROM candidate WHERE d.id = candidate.id
+       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe
+     )
+     ${WITH_BODY}`,
+    [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.endpointId],
+  );
+  return result.rows[0] ? toClaimed(result.rows[0]) : null;
+}
+
+/** Returns claimed deliveries that were not attempted (graceful stop) to the queue at once. */
+export async function releaseClaims(db: Db, ids: string[], instanceId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END,
+            lease_until = NULL, leased_by = NULL, probe = false, updated_at = now()
+      WHERE id = ANY($1) AND status = 'in_flight' AND leased_by = $2`,
+    [ids, instanceId],
+  );
+}

@@ -1,0 +1,129 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+
+import { Agent, errors, request } from 'undici';
+
+import { isPrivateAddress } from '../net/private-address';
+
+export type SendRequest = {
+  url: string;
+  body: Uint8Array;
+  headers: Record<string, string>;
+  timeoutMs: number;
+};
+
+/** What came back from one HTTP attempt; errors are values here, never thrown. */
+export type SendResult = {
+  status: number | null;
+  error: 'timeout' | 'network' | 'refused_target' | null;
+  errorMessage: string | null;
+  retryAfter: string | null;
+  responseExcerpt: string | null;
+  durationMs: number;
+};
+
+// Stored response bodies are cut to this many bytes; the rest is read and dropped.
+const EXCERPT_BYTES = 1024;
+
+class PrivateTargetError extends Error {
+  code = 'ERR_PRIVATE_TARGET';
+}
+
+/**
+ * Connects only to public addresses: the check runs on the resolved address at connect time,
+ * so a name that resolves to a private address (or changes after validation) is refused too.
+ */
+function publicOnlyLookup(
+  hostname: string,
+  options: { all?: boolean },
+  callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
+    if (blocked) return callback(new PrivateTargetError(`${hostname} resolves to private address ${blocked.address}`), []);
+    if (options.all) return callback(null, addresses);
+    return callback(null, addresses[0].address, addresses[0].family);
+  });
+}
+
+export type Sender = {
+  send(request: SendRequest): Promise<SendResult>;
+  close(): Promise<void>;
+};
+
+export function createSender(options: { allowPrivateTargets: boolean; connectionsPerOrigin?: number }): Sender {
+  const agent = new Agent({
+    connections: options.connectionsPerOrigin ?? 64,
+    keepAliveTimeout: 10_000,
+    connect: options.allowPrivateTargets ? {} : { lookup: publicOnlyLookup as never },
+  });
+
+  async function send(input: SendRequest): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - started);
+
+    if (!options.allowPrivateTargets) {
+      const host = new URL(input.url).hostname;
+      if (isPrivateAddress(host)) {
+        return { status: null, error: 'refused_target', errorMessage: `private address ${host}`, retryAfter: null, responseExcerpt: null, durationMs: 0 };
+      }
+    }
+
+    try {
+      const response = await request(input.url, {
+        method: 'POST',
+        body: input.body,
+        headers: input.headers,
+        dispatcher: agent,
+        headersTimeout: input.timeoutMs,
+        bodyTimeout: input.timeoutMs,
+        signal: AbortSignal.timeout(input.timeoutMs),
+        maxRedirections: 0,
+      } as Parameters<typeof request>[1]);
+      const excerpt = await readExcerpt(response.body);
+      const retryAfter = response.headers['retry-after'];
+      return {
+        status: response.statusCode,
+        error: null,
+        errorMessage: null,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : (retryAfter ?? null),
+        responseExcerpt: excerpt,
+        durationMs: elapsed(),
+      };
+    } catch (error) {
+      return { status: null, ...describeError(error), retryAfter: null, responseExcerpt: null, durationMs: elapsed() };
+    }
+  }
+
+  return { send, close: () => agent.close() };
+}
+
+async function readExcerpt(body: AsyncIterable<Buffer> & { dump?: () => Promise<void> }): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < EXCERPT_BYTES) {
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  }
+  if (size === 0) return null;
+  return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
+}
+
+function describeError(error: unknown): { error: SendResult['error']; errorMessage: string } {
+  const cause = (error as { cause?: unknown }).cause;
+  if (error instanceof PrivateTargetError || cause instanceof PrivateTargetError) {
+    return { error: 'refused_target', errorMessage: (cause as Error | undefined)?.message ?? (error as Error).message };
+  }
+  if (
+    error instanceof errors.HeadersTimeoutError ||
+    error instanceof errors.BodyTimeoutError ||
+    error instanceof errors.ConnectTimeoutError ||
+    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+  ) {
+    return { error: 'timeout', errorMessage: 'timed out' };
+  }
+  const message = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+  return { error: 'network', errorMessage: message.slice(0, 300) };
+}

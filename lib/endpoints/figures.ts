@@ -1,0 +1,51 @@
+import { percentileOf, summarizeBuckets } from '../breaker';
+import type { BreakerConfig } from '../breaker/config';
+import type { BreakerSnapshot } from '../breaker/types';
+import type { Db } from '../db/tx';
+import { readBuckets } from '../registry/buckets';
+
+export type BreakerView = {
+  state: string;
+  errorRate: number | null;
+  volume: number;
+  latencyP95Ms: number | null;
+  openedAt: string | null;
+  reason: string;
+  since: string;
+  version: number;
+  pausedUntil: string | null;
+  expiresAt: string | null;
+};
+
+type Input = { id: string; snapshot: BreakerSnapshot; reason: string; config: BreakerConfig };
+
+/**
+ * The breaker figures the API and console show: error rate, volume and p95 over the current
+ * window of the current breaker version, summed over the buckets of every instance.
+ */
+export async function breakerViews(db: Db, endpoints: Input[], now: number): Promise<Map<string, BreakerView>> {
+  const longest = Math.max(60, ...endpoints.map((e) => e.config.windowSeconds)) * 1000;
+  const stored = await readBuckets(
+    db,
+    endpoints.map((e) => ({ endpointId: e.id, version: e.snapshot.version })),
+    now - longest,
+  );
+  const views = new Map<string, BreakerView>();
+  for (const endpoint of endpoints) {
+    const stats = summarizeBuckets(stored.get(endpoint.id) ?? [], endpoint.config, now);
+    const s = endpoint.snapshot;
+    views.set(endpoint.id, {
+      state: s.state,
+      errorRate: stats.calls > 0 ? stats.failures / stats.calls : null,
+      volume: stats.calls,
+      latencyP95Ms: percentileOf(stats.histogram, 0.95),
+      openedAt: s.state === 'open' || s.state === 'forced_open' ? new Date(s.since).toISOString() : null,
+      reason: endpoint.reason,
+      since: new Date(s.since).toISOString(),
+      version: s.version,
+      pausedUntil: s.pausedUntil !== null && s.pausedUntil > now ? new Date(s.pausedUntil).toISOString() : null,
+      expiresAt: s.expiresAt !== null ? new Date(s.expiresAt).toISOString() : null,
+    });
+  }
+  return views;
+}

@@ -1,0 +1,265 @@
+import { randomBytes } from 'node:crypto';
+
+import { percentileOf } from '../breaker';
+import { type BreakerConfig, parseBreakerConfig } from '../breaker/config';
+import { appendAudit } from '../audit/append';
+import { AppError, fromZodError } from '../api/errors';
+import { config } from '../config/env';
+import { encryptSecret } from '../crypto/secrets';
+import { pool } from '../db/pool';
+import type { Db } from '../db/tx';
+import { withTransaction } from '../db/tx';
+import { type RetryConfig, RetryConfigSchema } from '../delivery/retry';
+import { newId } from '../ids';
+import { checkTargetUrl, type Resolver } from '../net/target-check';
+import { BREAKER_CHANNEL, notify } from '../registry/notify';
+import { BREAKER_COLUMNS, type BreakerRow, rowToSnapshot } from '../registry/rows';
+import { createBreaker } from '../registry/store';
+import { type BreakerView, breakerViews } from './figures';
+import type { CreateEndpointInput, PatchEndpointInput } from './schema';
+
+export type EndpointView = {
+  id: string;
+  name: string;
+  url: string;
+  tier: string;
+  fallbackUrl: string | null;
+  breaker: BreakerView;
+  waiting: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type EndpointDetail = EndpointView & { breakerConfig: BreakerConfig; retry: RetryConfig };
+
+type EndpointRow = BreakerRow & {
+  id: string;
+  name: string;
+  url: string;
+  tier: string;
+  fallback_url: string | null;
+  breaker_config: unknown;
+  retry_config: unknown;
+  created_at: Date;
+  updated_at: Date;
+  waiting: number;
+};
+
+const SELECT = `
+  SELECT e.id, e.name, e.url, e.tier, e.fallback_url, e.breaker_config, e.retry_config, e.created_at, e.updated_at,
+         ${BREAKER_COLUMNS.split(', ').map((c) => `b.${c}`).join(', ')},
+         (SELECT count(*)::int FROM deliveries d WHERE d.endpoint_id = e.id AND d.status IN ('pending', 'failed', 'in_flight')) AS waiting
+    FROM endpoints e JOIN breaker_states b ON b.endpoint_id = e.id`;
+
+async function checkUrl(field: 'url' | 'fallbackUrl', value: string, resolve?: Resolver): Promise<void> {
+  const check = await checkTargetUrl(value, { allowPrivate: config().allowPrivateTargets, resolve });
+  if (!check.ok) throw new AppError('invalid_request', `${field} ${check.message}.`, { field });
+}
+
+function validBreaker(input: unknown): BreakerConfig {
+  const parsed = parseBreakerConfig(input ?? {});
+  if (!parsed.success) throw fromZodError(parsed.error, 'breaker');
+  return parsed.data;
+}
+
+function validRetry(input: unknown): RetryConfig {
+  const parsed = RetryConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) throw fromZodError(parsed.error, 'retry');
+  return parsed.data;
+}
+
+export function generateSigningSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export async function createEndpoint(
+  input: CreateEndpointInput,
+  options: { actor: string; instanceId: string; now: number; resolve?: Resolver },
+): Promise<{ endpoint: EndpointDetail; signingSecret: string }> {
+  await checkUrl('url', input.url, options.resolve);
+  if (input.fallbackUrl) await checkUrl('fallbackUrl', input.fallbackUrl, options.resolve);
+  const breaker = validBreaker(input.breaker);
+  const retry = validRetry(input.retry);
+  const signingSecret = generateSigningSecret();
+  const id = newId('endpoint');
+  await withTransaction(async (db) => {
+    await db.query(
+      `INSERT INTO endpoints (id, name, url, fallback_url, tier, signing_secret, breaker_config, retry_config)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, input.name, input.url, input.fallbackUrl ?? null, input.tier, encryptSecret(signingSecret), JSON.stringify(breaker), JSON.stringify(retry)],
+    );
+    await createBreaker(db, id, options.now, options.instanceId);
+    await appendAudit(db, {
+      actor: options.actor,
+      action: 'endpoint.create',
+      targetId: id,
+      after: { name: input.name, url: input.url, tier: input.tier, fallbackUrl: input.fallbackUrl ?? null, breaker, retry },
+    });
+    await notify(db, BREAKER_CHANNEL, id);
+  });
+  const endpoint = await getEndpoint(pool(), id, options.now);
+  if (!endpoint) throw new AppError('internal', 'The endpoint was created but could not be read back.');
+  return { endpoint, signingSecret };
+}
+
+export async function patchEndpoint(
+  db: Db,
+  id: string,
+  input: PatchEndpointInput,
+  options: { actor: string; now: number; resolve?: Resolver },
+): Promise<EndpointDetail> {
+  if (input.url !== undefined) await checkUrl('url', input.url, options.resolve);
+  if (input.fallbackUrl) await checkUrl('fallbackUrl', input.fallbackUrl, options.resolve);
+  await withTransaction(async (tx) => {
+    const current = await tx.query<{ name: string; url: string; tier: string; fallback_url: string | null; breaker_config: Record<string, unknown>; retry_config: Record<string, unknown> }>(
+      'SELECT name, url, tier, fallback_url, breaker_config, retry_config FROM endpoints WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    const row = current.rows[0];
+    if (!row) throw new AppError('not_found', `No endpoint with id ${id}.`, { field: 'id' });
+    const breaker = input.breaker ? validBreaker({ ...row.breaker_config, ...input.breaker }) : row.breaker_config;
+    const retry = input.retry ? validRetry({ ...row.retry_config, ...input.retry }) : row.retry_config;
+    const after = {
+      name: input.name ?? row.name,
+      url: input.url ?? row.url,
+      tier: input.tier ?? row.tier,
+      fallbackUrl: input.fallbackUrl === undefined ? row.fallback_url : input.fallbackUrl,
+      breaker,
+      retry,
+    };
+    await tx.query(
+      `UPDATE endpoints SET name = $2, url = $3, tier = $4, fallback_url = $5, breaker_config = $6, retry_config = $7, updated_at = now()
+        WHERE id = $1`,
+      [id, after.name, after.url, after.tier, after.fallbackUrl, JSON.stringify(after.breaker), JSON.stringify(after.retry)],
+    );
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: 'endpoint.update',
+      targetId: id,
+      before: { name: row.name, url: row.url, tier: row.tier, fallbackUrl: row.fallback_url, breaker: row.breaker_config, retry: row.retry_config },
+      after,
+    });
+    await notify(tx, BREAKER_CHANNEL, id);
+  });
+  const endpoint = await getEndpoint(db, id, options.now);
+  if (!endpoint) throw new AppError('not_found', `No endpoint with id ${id}.`, { field: 'id' });
+  return endpoint;
+}
+
+async function present(db: Db, rows: EndpointRow[], now: number): Promise<EndpointDetail[]> {
+  const parsed = rows.map((row) => ({ row, config: validBreaker(row.breaker_config), snapshot: rowToSnapshot(row) }));
+  const views = await breakerViews(
+    db,
+    parsed.map((p) => ({ id: p.row.id, snapshot: p.snapshot, reason: p.row.reason, config: p.config })),
+    now,
+  );
+  return parsed.map(({ row, config: breakerConfig }) => ({
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    tier: row.tier,
+    fallbackUrl: row.fallback_url,
+    breaker: views.get(row.id)!,
+    waiting: row.waiting,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    breakerConfig,
+    retry: validRetry(row.retry_config),
+  }));
+}
+
+export async function getEndpoint(db: Db, id: string, now: number): Promise<EndpointDetail | null> {
+  const result = await db.query<EndpointRow>(`${SELECT} WHERE e.id = $1`, [id]);
+  if (!result.rows[0]) return null;
+  return (await present(db, result.rows, now))[0];
+}
+
+export type EndpointFilter = { state?: string; tier?: string; q?: string; limit: number; cursor?: string };
+
+export async function listEndpoints(
+  db: Db,
+  filter: EndpointFilter,
+  now: number,
+): Promise<{ data: EndpointView[]; nextCursor: string | null; counts: Record<string, number> }> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    conditions.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.state) add('b.state = ?', filter.state);
+  if (filter.tier) add('e.tier = ?', filter.tier);
+  if (filter.q) add("e.name ILIKE '%' || ? || '%'", filter.q.replace(/[%_\\]/g, (c) => `\\${c}`));
+  if (filter.cursor) add('e.id > ?', filter.cursor);
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  params.push(filter.limit + 1);
+  const result = await db.query<EndpointRow>(`${SELECT}${where} ORDER BY e.id LIMIT $${params.length}`, params);
+  const page = result.rows.slice(0, filter.limit);
+  const counts = await db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM breaker_states GROUP BY state');
+  const allCounts: Record<string, number> = { closed: 0, open: 0, half_open: 0, forced_open: 0, forced_closed: 0, disabled: 0, metrics_only: 0 };
+  for (const row of counts.rows) allCounts[row.state] = row.n;
+  const data = (await present(db, page, now)).map(({ breakerConfig: _config, retry: _retry, ...view }) => view);
+  return { data, nextCursor: result.rows.length > filter.limit ? page[page.length - 1].id : null, counts: allCounts };
+}
+
+export type BucketPoint = { start: string; calls: number; failures: number; errorRate: number | null; latencyPercentileMs: number | null };
+
+/** Per-bucket figures over the last `minutes`, summed over instances and breaker versions. */
+export async function bucketSeries(db: Db, id: string, minutes: number, now: number): Promise<{ data: BucketPoint[]; thresholds: Record<string, number>; bucketSeconds: number } | null> {
+  const endpoint = await db.query<{ breaker_config: unknown }>('SELECT breaker_config FROM endpoints WHERE id = $1', [id]);
+  if (!endpoint.rows[0]) return null;
+  const breaker = validBreaker(endpoint.rows[0].breaker_config);
+  const rows = await db.query<{ bucket_start: Date; calls: number; failures: number; histogram: number[] }>(
+    'SELECT bucket_start, calls, failures, histogram FROM breaker_buckets WHERE endpoint_id = $1 AND bucket_start > $2 ORDER BY bucket_start',
+    [id, new Date(now - minutes * 60_000)],
+  );
+  const merged = new Map<number, { calls: number; failures: number; histogram: number[] }>();
+  for (const row of rows.rows) {
+    const key = row.bucket_start.getTime();
+    const entry = merged.get(key);
+    if (!entry) {
+      merged.set(key, { calls: row.calls, failures: row.failures, histogram: [...row.histogram] });
+    } else {
+      entry.calls += row.calls;
+      entry.failures += row.failures;
+      row.histogram.forEach((count, i) => (entry.histogram[i] = (entry.histogram[i] ?? 0) + count));
+    }
+  }
+  const data = [...merged.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([start, b]) => ({
+      start: new Date(start).toISOString(),
+      calls: b.calls,
+      failures: b.failures,
+      errorRate: b.calls > 0 ? b.failures / b.calls : null,
+      latencyPercentileMs: percentileOf(b.histogram, breaker.latencyPercentile),
+    }));
+  return {
+    data,
+    thresholds: {
+      failureRateThreshold: breaker.failureRateThreshold,
+      latencyThresholdMs: breaker.latencyThresholdMs,
+      latencyPercentile: breaker.latencyPercentile,
+    },
+    bucketSeconds: breaker.bucketSeconds,
+  };
+}
+
+export async function listTransitions(db: Db, id: string, limit: number): Promise<Record<string, unknown>[]> {
+  const result = await db.query<{ id: string; from_state: string; to_state: string; reason: string; actor: string; at: Date; window: unknown; instance_id: string; version: number }>(
+    `SELECT id, from_state, to_state, reason, actor, at, "window", instance_id, version
+       FROM transitions WHERE endpoint_id = $1 ORDER BY seq DESC LIMIT $2`,
+    [id, limit],
+  );
+  return result.rows.map((row) => ({
+    id: row.id,
+    from: row.from_state,
+    to: row.to_state,
+    reason: row.reason,
+    actor: row.actor,
+    at: row.at.toISOString(),
+    window: row.window,
+    instance: row.instance_id,
+    version: row.version,
+  }));
+}

@@ -1,0 +1,216 @@
+import type pg from 'pg';
+
+import { BucketedWindow, onWindow, summarizeBuckets, tick as tickMachine } from '../breaker';
+import type { BreakerSnapshot, CallResult, OverrideAction, TransitionPlan } from '../breaker/types';
+import { errorFields, logger } from '../telemetry/logger';
+import { type CachedEndpoint, loadEndpoints } from './endpoint-cache';
+import { BREAKER_CHANNEL, localBus } from './notify';
+import { pruneBuckets, readBuckets, writeBuckets, type BucketWrite } from './buckets';
+import { disableGoneEndpoint, overrideBreaker } from './override';
+import { type Actor, applyPlan, extendPause } from './store';
+
+type LocalWindow = { version: number; window: BucketedWindow; dirty: boolean };
+
+export type RegistryOptions = {
+  instanceId: string;
+  clock: () => number;
+  db: () => pg.Pool;
+  random?: () => number;
+};
+
+// Bucket rows stay this long for the console's charts, then a flush prunes them.
+const BUCKET_RETENTION_MS = 24 * 3_600_000;
+// Overlap of successive resyncs, so a change committed during a load is not missed.
+const RESYNC_OVERLAP_MS = 2_000;
+
+/**
+ * One instance's view of every endpoint's breaker. Postgres holds the truth; this cache is
+ * rebuilt from it at start, kept current by notifications and healed by periodic resync. The
+ * instance's own calls feed a local bucketed window that `flush` writes to Postgres; trip
+ * decisions read the buckets of all instances.
+ */
+export class BreakerRegistry {
+  private readonly endpoints = new Map<string, CachedEndpoint>();
+  private readonly windows = new Map<string, LocalWindow>();
+  private lastSync: Date | null = null;
+  private lastPrune = 0;
+  private readonly random: () => number;
+  private readonly onNotice = (endpointId: string): void => {
+    this.reload([endpointId]).catch((error) => logger().warn({ ...errorFields(error), endpointId }, 'breaker reload failed'));
+  };
+  private readonly onReconnect = (): void => {
+    this.resync(true).catch((error) => logger().warn(errorFields(error), 'breaker resync failed'));
+  };
+
+  constructor(private readonly options: RegistryOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  get instanceId(): string {
+    return this.options.instanceId;
+  }
+
+  async start(): Promise<void> {
+    await this.resync(true);
+    localBus().on(BREAKER_CHANNEL, this.onNotice);
+    localBus().on('reconnected', this.onReconnect);
+  }
+
+  stop(): void {
+    localBus().off(BREAKER_CHANNEL, this.onNotice);
+    localBus().off('reconnected', this.onReconnect);
+  }
+
+  get(endpointId: string): CachedEndpoint | undefined {
+    return this.endpoints.get(endpointId);
+  }
+
+  all(): IterableIterator<CachedEndpoint> {
+    return this.endpoints.values();
+  }
+
+  /** Loads changed endpoints, or all of them when `full`. */
+  async resync(full = false): Promise<void> {
+    const changedSince = full || !this.lastSync ? undefined : new Date(this.lastSync.getTime() - RESYNC_OVERLAP_MS);
+    const { endpoints, dbNow } = await loadEndpoints(this.options.db(), { changedSince });
+    if (full) {
+      const seen = new Set(endpoints.map((e) => e.id));
+      for (const id of this.endpoints.keys()) if (!seen.has(id)) this.endpoints.delete(id);
+    }
+    for (const endpoint of endpoints) this.adopt(endpoint);
+    this.lastSync = dbNow;
+  }
+
+  async reload(ids: string[]): Promise<void> {
+    const { endpoints } = await loadEndpoints(this.options.db(), { ids });
+    for (const endpoint of endpoints) this.adopt(endpoint);
+  }
+
+  private adopt(endpoint: CachedEndpoint): void {
+    const current = this.endpoints.get(endpoint.id);
+    // Never step back to an older version than one this instance already applied.
+    if (current && current.snapshot.version > endpoint.snapshot.version) {
+      endpoint = { ...endpoint, snapshot: current.snapshot };
+    }
+    this.endpoints.set(endpoint.id, endpoint);
+  }
+
+  private adoptSnapshot(endpointId: string, snapshot: BreakerSnapshot | null): void {
+    const current = this.endpoints.get(endpointId);
+    if (!current || !snapshot) return;
+    if (snapshot.version >= current.snapshot.version) this.endpoints.set(endpointId, { ...current, snapshot });
+  }
+
+  /**
+   * Feeds one finished call into this instance's window. A call that started under an older
+   * breaker version than the current one is stale and ignored.
+   */
+  recordOutcome(endpointId: string, version: number, result: CallResult, durationMs: number, now: number): void {
+    const endpoint = this.endpoints.get(endpointId);
+    if (!endpoint || endpoint.snapshot.version !== version) return;
+    if (result !== 'success' && result !== 'failure') return;
+    let local = this.windows.get(endpointId);
+    if (!local || local.version !== version) {
+      local = { version, window: new BucketedWindow(endpoint.breaker), dirty: false };
+      this.windows.set(endpointId, local);
+    }
+    local.window.record(result, durationMs, now);
+    local.dirty = true;
+  }
+
+  /**
+   * Writes this instance's changed buckets, then evaluates the trip rule for those endpoints
+   * over the buckets of every instance. `slowInFlight` counts calls still running past the
+   * latency threshold, per endpoint.
+   */
+  async flush(now: number, slowInFlight: Map<string, number> = new Map()): Promise<void> {
+    const writes: BucketWrite[] = [];
+    const keys: { endpointId: string; version: number }[] = [];
+    for (const [endpointId, local] of this.windows) {
+      const endpoint = this.endpoints.get(endpointId);
+      if (!endpoint || endpoint.snapshot.version !== local.version) {
+        this.windows.delete(endpointId);
+        continue;
+      }
+      if (!local.dirty && !slowInFlight.get(endpointId)) continue;
+      local.dirty = false;
+      for (const bucket of local.window.buckets(now)) writes.push({ ...bucket, endpointId, version: local.version });
+      keys.push({ endpointId, version: local.version });
+    }
+    for (const endpointId of slowInFlight.keys()) {
+      const endpoint = this.endpoints.get(endpointId);
+      if (endpoint && !keys.some((k) => k.endpointId === endpointId)) keys.push({ endpointId, version: endpoint.snapshot.version });
+    }
+    if (keys.length === 0) return;
+
+    const db = this.options.db();
+    await writeBuckets(db, this.options.instanceId, writes);
+    const maxWindowMs = Math.max(...keys.map((k) => (this.endpoints.get(k.endpointId)?.breaker.windowSeconds ?? 60) * 1000));
+    const stored = await readBuckets(db, keys, now - maxWindowMs);
+
+    for (const { endpointId } of keys) {
+      const endpoint = this.endpoints.get(endpointId);
+      if (!endpoint) continue;
+      const stats = summarizeBuckets(stored.get(endpointId) ?? [], endpoint.breaker, now);
+      const plan = onWindow(endpoint.snapshot, endpoint.breaker, stats, now, this.random, slowInFlight.get(endpointId) ?? 0);
+      if (plan) await this.apply(endpointId, endpoint.snapshot.version, plan, { kind: 'system' });
+    }
+
+    if (now - this.lastPrune > 60_000) {
+      this.lastPrune = now;
+      await pruneBuckets(db, now - BUCKET_RETENTION_MS);
+    }
+  }
+
+  /** Applies the time-driven moves: open to half-open, half-open timeout, override expiry. */
+  async tick(now: number): Promise<void> {
+    for (const endpoint of this.endpoints.values()) {
+      const plan = tickMachine(endpoint.snapshot, endpoint.breaker, now, this.random);
+      if (plan) await this.apply(endpoint.id, endpoint.snapshot.version, plan, { kind: 'system' });
+    }
+  }
+
+  private async apply(endpointId: string, version: number, plan: TransitionPlan, actor: Actor, note?: string): Promise<boolean> {
+    const result = await applyPlan(endpointId, version, plan, {
+      actor,
+      instanceId: this.options.instanceId,
+      now: this.options.clock(),
+      note,
+    });
+    this.adoptSnapshot(endpointId, result.snapshot);
+    if (result.applied) {
+      logger().info(
+        { endpointId, from: plan.transition.from, to: plan.transition.to, reason: plan.transition.reason, version: plan.next.version },
+        'breaker transition',
+      );
+    }
+    return result.applied;
+  }
+
+  /** Sets or releases an operator state and adopts the result at once. */
+  async override(
+    endpointId: string,
+    action: OverrideAction,
+    options: { actor: Actor; reason: string; expiresAt: number | null },
+  ): Promise<BreakerSnapshot | null> {
+    const snapshot = await overrideBreaker(endpointId, action, { ...options, instanceId: this.options.instanceId, now: this.options.clock() });
+    this.adoptSnapshot(endpointId, snapshot);
+    return snapshot;
+  }
+
+  /** A 410 Gone: the system disables the endpoint and holds its deliveries. */
+  async markGone(endpointId: string): Promise<void> {
+    const snapshot = await disableGoneEndpoint(endpointId, { instanceId: this.options.instanceId, now: this.options.clock() });
+    this.adoptSnapshot(endpointId, snapshot);
+  }
+
+  /** A 429 or 503 with Retry-After: every instance pauses the endpoint until then. */
+  async pause(endpointId: string, until: number): Promise<void> {
+    await extendPause(this.options.db(), endpointId, until);
+    const endpoint = this.endpoints.get(endpointId);
+    if (endpoint) {
+      const pausedUntil = Math.max(endpoint.snapshot.pausedUntil ?? 0, until);
+      this.endpoints.set(endpointId, { ...endpoint, snapshot: { ...endpoint.snapshot, pausedUntil } });
+    }
+  }
+}

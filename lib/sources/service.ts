@@ -1,0 +1,127 @@
+import { appendAudit } from '../audit/append';
+import { AppError, fromZodError } from '../api/errors';
+import { decryptSecret, encryptSecret } from '../crypto/secrets';
+import type { Db } from '../db/tx';
+import { withTransaction } from '../db/tx';
+import { newId } from '../ids';
+import { SchemeOptionsSchema, type SchemeOptions } from '../ingest/schemes/types';
+import { type CreateSourceInput, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT } from './schema';
+
+export type SourceRecord = {
+  id: string;
+  name: string;
+  scheme: string;
+  options: SchemeOptions;
+  ratePerSecond: number;
+  rateBurst: number;
+  maxBodyBytes: number;
+  createdAt: Date;
+};
+
+export type SourceWithSecrets = SourceRecord & { secrets: string[] };
+
+type SourceRow = {
+  id: string;
+  name: string;
+  scheme: string;
+  secrets: string;
+  options: unknown;
+  rate_per_second: number;
+  rate_burst: number;
+  max_body_bytes: number;
+  created_at: Date;
+};
+
+function toRecord(row: SourceRow): SourceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    scheme: row.scheme,
+    options: SchemeOptionsSchema.parse(row.options ?? {}),
+    ratePerSecond: row.rate_per_second,
+    rateBurst: row.rate_burst,
+    maxBodyBytes: row.max_body_bytes,
+    createdAt: row.created_at,
+  };
+}
+
+/** The public view of a source: everything but its secrets, plus where producers post. */
+export function presentSource(source: SourceRecord, baseUrl: string): Record<string, unknown> {
+  return {
+    id: source.id,
+    name: source.name,
+    scheme: source.scheme,
+    ingestUrl: `${baseUrl}/api/v1/ingest/${source.name}`,
+    rateLimit: { perSecond: source.ratePerSecond, burst: source.rateBurst },
+    maxBodyBytes: source.maxBodyBytes,
+    options: source.options,
+    createdAt: source.createdAt.toISOString(),
+  };
+}
+
+export async function createSource(input: CreateSourceInput, actor: string): Promise<SourceRecord> {
+  const options = SchemeOptionsSchema.safeParse(input.options ?? {});
+  if (!options.success) throw fromZodError(options.error, 'options');
+  if (input.scheme !== 'jwt' && input.secrets.length === 0) {
+    throw new AppError('invalid_request', `secrets: the ${input.scheme} scheme needs at least one secret.`, { field: 'secrets' });
+  }
+  if (input.scheme === 'standard-webhooks') {
+    const bad = input.secrets.findIndex((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s));
+    if (bad >= 0) {
+      throw new AppError('invalid_request', `secrets.${bad}: a Standard Webhooks secret is "whsec_" followed by base64.`, { field: `secrets.${bad}` });
+    }
+  }
+  if (input.scheme === 'jwt' && input.secrets.length === 0 && !options.data.publicKey && !options.data.jwks) {
+    throw new AppError('invalid_request', 'secrets: a jwt source needs an HS256 secret, options.publicKey or options.jwks.', { field: 'secrets' });
+  }
+  const rate = input.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const id = newId('source');
+  return withTransaction(async (db) => {
+    const existing = await db.query('SELECT 1 FROM sources WHERE name = $1', [input.name]);
+    if (existing.rowCount) throw new AppError('conflict', `A source named ${input.name} already exists.`, { field: 'name' });
+    const result = await db.query<SourceRow>(
+      `INSERT INTO sources (id, name, scheme, secrets, options, rate_per_second, rate_burst, max_body_bytes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [id, input.name, input.scheme, encryptSecret(JSON.stringify(input.secrets)), JSON.stringify(options.data), rate.perSecond, rate.burst, input.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES],
+    );
+    const record = toRecord(result.rows[0]);
+    await appendAudit(db, {
+      actor,
+      action: 'source.create',
+      targetId: id,
+      after: { name: record.name, scheme: record.scheme, rateLimit: rate, secretCount: input.secrets.length },
+    });
+    return record;
+  });
+}
+
+export async function listSources(db: Db): Promise<SourceRecord[]> {
+  const result = await db.query<SourceRow>('SELECT * FROM sources ORDER BY created_at');
+  return result.rows.map(toRecord);
+}
+
+export async function getSource(db: Db, id: string): Promise<SourceRecord | null> {
+  const result = await db.query<SourceRow>('SELECT * FROM sources WHERE id = $1', [id]);
+  return result.rows[0] ? toRecord(result.rows[0]) : null;
+}
+
+type CacheEntry = { at: number; source: SourceWithSecrets | null };
+type CacheHolder = { __switchyardSourceCache?: Map<string, CacheEntry> };
+
+// Sources change rarely; ingest reads them from a cache this old at most.
+const SOURCE_CACHE_MS = 2_000;
+
+/** Finds a source by name with its decrypted secrets, for the ingest path. */
+export async function findSourceForIngest(db: Db, name: string): Promise<SourceWithSecrets | null> {
+  const holder = globalThis as CacheHolder;
+  holder.__switchyardSourceCache ??= new Map();
+  const cache = holder.__switchyardSourceCache;
+  const hit = cache.get(name);
+  if (hit && Date.now() - hit.at < SOURCE_CACHE_MS) return hit.source;
+  const result = await db.query<SourceRow>('SELECT * FROM sources WHERE name = $1', [name]);
+  const row = result.rows[0];
+  const source = row ? { ...toRecord(row), secrets: JSON.parse(decryptSecret(row.secrets)) as string[] } : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(name, { at: Date.now(), source });
+  return source;
+}
