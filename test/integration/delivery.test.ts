@@ -1,0 +1,154 @@
+import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type AppInstance, startApp } from '../support/app';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { type Receiver, startReceiver } from '../support/receiver';
+import { type Gateway, setupGateway, waitFor } from '../support/scenario';
+
+let db: TestDatabase;
+let app: AppInstance;
+let receiver: Receiver;
+let gateway: Gateway;
+let sql: pg.Client;
+
+beforeAll(async () => {
+  db = await createTestDatabase('delivery');
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  receiver = await startReceiver();
+  app = await startApp({ databaseUrl: db.url });
+  gateway = await setupGateway(app, { url: receiver.url });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await receiver?.close();
+  await sql?.end();
+  await db?.drop();
+});
+
+describe('signed event to receiver', () => {
+  it('delivers the exact bytes with a valid Standard Webhooks signature', async () => {
+    // Odd spacing, key order and non-ASCII text: any re-serialisation would change the bytes.
+    const body = '{ "zeta":1,  "alpha":"café ☕",\n"list":[3,2,1] }';
+    const reply = await gateway.send(body);
+    expect(reply.status).toBe(202);
+    expect(reply.body.eventId).toMatch(/^evt_/);
+    expect(reply.body.deliveries).toBe(1);
+
+    const request = await waitFor(async () => receiver.log.find((r) => r.body.toString('utf8') === body), 10_000, 'delivery');
+    expect(request.body.equals(Buffer.from(body, 'utf8'))).toBe(true);
+    const id = request.headers['webhook-id'] as string;
+    expect(id).toMatch(/^dlv_/);
+    expect(request.headers['x-idempotency-key']).toBe(id);
+
+    const verified = new Webhook(gateway.signingSecret).verify(request.body.toString('utf8'), {
+      'webhook-id': id,
+      'webhook-timestamp': request.headers['webhook-timestamp'] as string,
+      'webhook-signature': request.headers['webhook-signature'] as string,
+    });
+    expect(verified).toEqual(JSON.parse(body));
+
+    const delivery = await waitFor(async () => {
+      const r = await app.api('GET', `/api/v1/deliveries/${id}`);
+      return r.body.status === 'delivered' ? r.body : null;
+    });
+    expect(delivery.attempts).toHaveLength(1);
+    expect(delivery.attempts[0]).toMatchObject({ status: 200, outcome: 'success', probe: false });
+    expect(delivery.payload).toBe(body);
+  });
+
+  it('answers a repeated X-GitHub-Delivery with the first event and creates nothing', async () => {
+    const first = await gateway.send('{"n":1}', { deliveryId: 'repeat-1' });
+    const second = await gateway.send('{"n":1}', { deliveryId: 'repeat-1' });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body.eventId).toBe(first.body.eventId);
+    const events = await sql.query("SELECT count(*)::int AS n FROM events WHERE external_id = 'repeat-1'");
+    expect(events.rows[0].n).toBe(1);
+    const deliveries = await sql.query('SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1', [first.body.eventId]);
+    expect(deliveries.rows[0].n).toBe(1);
+  });
+
+  it('rejects a bad signature with 401 and touches no breaker metric', async () => {
+    await waitFor(async () => (await sql.query("SELECT count(*)::int AS n FROM deliveries WHERE status <> 'delivered'")).rows[0].n === 0);
+    // Let the last flush land, then snapshot every metric the breaker reads.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const before = await sql.query('SELECT endpoint_id, calls, failures, slow FROM breaker_buckets ORDER BY 1, bucket_start');
+    const eventsBefore = (await sql.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+
+    const wrong = await gateway.send('{"n":2}', { signature: 'sha256=' + '0'.repeat(64) });
+    const short = await gateway.send('{"n":2}', { signature: 'sha256=abc' });
+    const missing = await fetch(`${app.url}/api/v1/ingest/${gateway.sourceName}`, { method: 'POST', body: '{}' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.field).toBe('x-hub-signature-256');
+    expect(short.status).toBe(401);
+    expect(missing.status).toBe(401);
+    expect((await missing.json()).error.code).toBe('signature_missing');
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const after = await sql.query('SELECT endpoint_id, calls, failures, slow FROM breaker_buckets ORDER BY 1, bucket_start');
+    expect(after.rows).toEqual(before.rows);
+    expect((await sql.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
+  });
+
+  it('answers 404 for an unknown source', async () => {
+    const response = await fetch(`${app.url}/api/v1/ingest/no-such-source`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.field).toBe('sourceName');
+  });
+});
+
+describe('management input errors', () => {
+  const cases: { name: string; method: string; path: string; body: unknown; status: number; field: string }[] = [
+    { name: 'endpoint without url', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x' }, status: 400, field: 'url' },
+    { name: 'endpoint with ftp url', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x', url: 'ftp://a/b' }, status: 400, field: 'url' },
+    { name: 'bucket not dividing window', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x', url: 'http://127.0.0.1:9/x', breaker: { windowSeconds: 60, bucketSeconds: 7 } }, status: 400, field: 'breaker.bucketSeconds' },
+    { name: 'probe concurrency above 3', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x', url: 'http://127.0.0.1:9/x', breaker: { halfOpenMaxConcurrent: 4 } }, status: 400, field: 'breaker.halfOpenMaxConcurrent' },
+    { name: 'unknown scheme', method: 'POST', path: '/api/v1/sources', body: { name: 'bad', scheme: 'md5', secrets: ['x'] }, status: 400, field: 'scheme' },
+    { name: 'source without secret', method: 'POST', path: '/api/v1/sources', body: { name: 'nosecret', scheme: 'github', secrets: [] }, status: 400, field: 'secrets' },
+    { name: 'subscription with bad id', method: 'POST', path: '/api/v1/subscriptions', body: { sourceId: 'nope', endpointId: 'ep_x' }, status: 400, field: 'sourceId' },
+    { name: 'override without reason', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: '  ' }, status: 400, field: 'reason' },
+    { name: 'override with unknown action', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'explode', reason: 'x' }, status: 400, field: 'action' },
+    { name: 'override expiry in the past', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: 'x', expiresAt: '2001-01-01T00:00:00Z' }, status: 400, field: 'expiresAt' },
+    { name: 'replay with neither ids nor filter', method: 'POST', path: '/api/v1/dead-letters/replay', body: {}, status: 400, field: 'ids' },
+    { name: 'deliveries with unknown status', method: 'GET', path: '/api/v1/deliveries?status=lost', body: undefined, status: 400, field: 'status' },
+  ];
+
+  for (const c of cases) {
+    it(`rejects ${c.name}`, async () => {
+      const reply = await app.api(c.method, c.path.replace('EP', gateway.endpointId), c.body);
+      expect(reply.status).toBe(c.status);
+      expect(reply.body.error.field).toBe(c.field);
+      expect(reply.body.error.message.length).toBeGreaterThan(5);
+    });
+  }
+
+  it('rejects a body that is not JSON', async () => {
+    const reply = await app.api('POST', '/api/v1/endpoints', '{"name": ');
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({ code: 'invalid_json', field: 'body' });
+  });
+
+  it('answers 404 naming the id for an unknown endpoint', async () => {
+    const reply = await app.api('GET', '/api/v1/endpoints/ep_missing');
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.field).toBe('id');
+  });
+
+  it('requires a token for management routes', async () => {
+    const response = await fetch(`${app.url}/api/v1/endpoints`);
+    expect(response.status).toBe(401);
+    expect((await response.json()).error.code).toBe('unauthorized');
+  });
+
+  it('never returns a source secret', async () => {
+    const reply = await app.api('GET', `/api/v1/sources/${gateway.sourceId}`);
+    expect(reply.status).toBe(200);
+    expect(JSON.stringify(reply.body)).not.toContain('integration-test-secret');
+    const endpoint = await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}`);
+    expect(JSON.stringify(endpoint.body)).not.toContain(gateway.signingSecret);
+  });
+});
