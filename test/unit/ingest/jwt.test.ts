@@ -163,8 +163,8 @@ describe('jwt scheme', () => {
       const otherEc = await generateKeyPair('ES256', { extractable: true });
       jwks = {
         keys: [
-          { ...(await exportJWK(otherEc.publicKey)), kid: 'old', alg: 'ES256', use: 'sig' },
-          { ...(await exportJWK(ec.publicKey)), kid: 'current', alg: 'ES256', use: 'sig' },
+          { kty: 'EC', ...(await exportJWK(otherEc.publicKey)), kid: 'old', alg: 'ES256', use: 'sig' },
+          { kty: 'EC', ...(await exportJWK(ec.publicKey)), kid: 'current', alg: 'ES256', use: 'sig' },
         ],
       };
     });
