@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 import { pool } from './pool';
 
-export type Db = pg.Pool | pg.PoolClient;
+export type Db = pg.Pool | pg.ClientBase;
 
 /** Runs `work` inside one transaction on one pooled connection; rolls back on any throw. */
 export async function withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { appendAudit } from '../audit/append';
 import { AppError } from '../api/errors';
+import { prisma } from '../db/prisma';
 import type { Db } from '../db/tx';
 import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
@@ -81,24 +82,17 @@ export async function cancelReplay(db: Db, replayId: string, actor: string): Pro
     );
     if (updated.rowCount) await appendAudit(tx, { actor, action: 'replay.cancel', targetId: replayId });
   });
-  const replay = await getReplay(db, replayId);
+  const replay = await getReplay(replayId);
   if (!replay) throw new AppError('not_found', `No replay with id ${replayId}.`, { field: 'replayId' });
   return replay;
 }
 
-export async function getReplay(db: Db, replayId: string): Promise<Record<string, unknown> | null> {
-  const result = await db.query<{ id: string; status: string; actor: string; filter: unknown; total: number; sent: number; created_at: Date; finished_at: Date | null }>(
-    'SELECT * FROM replays WHERE id = $1',
-    [replayId],
-  );
-  const row = result.rows[0];
+export async function getReplay(replayId: string): Promise<Record<string, unknown> | null> {
+  const row = await prisma().replay.findUnique({ where: { id: replayId } });
   if (!row) return null;
-  const progress = await db.query<{ status: string; n: number }>(
-    'SELECT status, count(*)::int AS n FROM deliveries WHERE replay_id = $1 GROUP BY status',
-    [replayId],
-  );
+  const progress = await prisma().delivery.groupBy({ by: ['status'], where: { replayId }, _count: { _all: true } });
   const byStatus: Record<string, number> = {};
-  for (const p of progress.rows) byStatus[p.status] = p.n;
+  for (const p of progress) byStatus[p.status] = p._count._all;
   return {
     id: row.id,
     status: row.status,
@@ -108,8 +102,8 @@ export async function getReplay(db: Db, replayId: string): Promise<Record<string
     sent: row.sent,
     delivered: byStatus.delivered ?? 0,
     deliveries: byStatus,
-    createdAt: row.created_at.toISOString(),
-    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/append';
 import { AppError, fromZodError } from '../api/errors';
 import { decryptSecret, encryptSecret } from '../crypto/secrets';
+import { prisma } from '../db/prisma';
 import type { Db } from '../db/tx';
 import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
@@ -95,14 +96,41 @@ export async function createSource(input: CreateSourceInput, actor: string): Pro
   });
 }
 
-export async function listSources(db: Db): Promise<SourceRecord[]> {
-  const result = await db.query<SourceRow>('SELECT * FROM sources ORDER BY created_at');
-  return result.rows.map(toRecord);
+type SourceModel = {
+  id: string;
+  name: string;
+  scheme: string;
+  options: unknown;
+  ratePerSecond: number;
+  rateBurst: number;
+  maxBodyBytes: number;
+  createdAt: Date;
+};
+
+function fromModel(model: SourceModel): SourceRecord {
+  return {
+    id: model.id,
+    name: model.name,
+    scheme: model.scheme,
+    options: SchemeOptionsSchema.parse(model.options ?? {}),
+    ratePerSecond: model.ratePerSecond,
+    rateBurst: model.rateBurst,
+    maxBodyBytes: model.maxBodyBytes,
+    createdAt: model.createdAt,
+  };
 }
 
-export async function getSource(db: Db, id: string): Promise<SourceRecord | null> {
-  const result = await db.query<SourceRow>('SELECT * FROM sources WHERE id = $1', [id]);
-  return result.rows[0] ? toRecord(result.rows[0]) : null;
+// Reads that need no lock or batch go through the Prisma client; secrets are never selected.
+const PUBLIC_FIELDS = { id: true, name: true, scheme: true, options: true, ratePerSecond: true, rateBurst: true, maxBodyBytes: true, createdAt: true } as const;
+
+export async function listSources(): Promise<SourceRecord[]> {
+  const rows = await prisma().source.findMany({ select: PUBLIC_FIELDS, orderBy: { createdAt: 'asc' } });
+  return rows.map(fromModel);
+}
+
+export async function getSource(id: string): Promise<SourceRecord | null> {
+  const row = await prisma().source.findUnique({ select: PUBLIC_FIELDS, where: { id } });
+  return row ? fromModel(row) : null;
 }
 
 type CacheEntry = { at: number; source: SourceWithSecrets | null };

@@ -1,6 +1,5 @@
 // POST /api/v1/sources creates a source (admin); GET lists them. Secrets never come back out.
 import { json, publicOrigin, readJson, route } from '@/lib/api/handler';
-import { pool } from '@/lib/db/pool';
 import { CreateSourceSchema } from '@/lib/sources/schema';
 import { createSource, listSources, presentSource } from '@/lib/sources/service';
 
@@ -12,5 +11,5 @@ export const POST = route('admin', async ({ request, principal }) => {
 
 export const GET = route('viewer', async ({ request }) => {
   const origin = publicOrigin(request);
-  return json({ data: (await listSources(pool())).map((s) => presentSource(s, origin)) });
+  return json({ data: (await listSources()).map((s) => presentSource(s, origin)) });
 });

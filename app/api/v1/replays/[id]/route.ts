@@ -1,11 +1,10 @@
 // GET /api/v1/replays/{id}: a replay job's progress.
 import { notFound } from '@/lib/api/errors';
 import { json, route } from '@/lib/api/handler';
-import { pool } from '@/lib/db/pool';
 import { getReplay } from '@/lib/delivery/replay';
 
 export const GET = route<{ id: string }>('viewer', async ({ params }) => {
-  const replay = await getReplay(pool(), params.id);
+  const replay = await getReplay(params.id);
   if (!replay) throw notFound('replay', params.id);
   return json(replay);
 });
