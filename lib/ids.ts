@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   replay: 'rpl',
   permit: 'prm',
   token: 'tok',
+  alert: 'alt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -19,7 +19,10 @@ export type AuditAction =
   | 'delivery.dead'
   | 'auth.sign_in'
   | 'token.create'
-  | 'token.revoke';
+  | 'token.revoke'
+  | 'alert.raise'
+  | 'alert.resolve'
+  | 'alert.acknowledge';
 
 export type AuditInput = {
   actor: string;

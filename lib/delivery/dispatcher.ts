@@ -7,6 +7,7 @@ import { acquireProbe, finishProbe, type ProbePermit } from '../registry/probes'
 import type { BreakerRegistry } from '../registry/registry';
 import { withTransaction } from '../db/tx';
 import { errorFields, logger } from '../telemetry/logger';
+import { recordAttempt } from '../telemetry/metrics';
 import { attemptEffects, attemptHeaders, type AttemptEffects } from './attempt';
 import { claimBatch, claimProbe, releaseClaims, type ClaimedDelivery } from './claim';
 import { recordAttempts } from './record';
@@ -219,6 +220,7 @@ export class Dispatcher {
     });
     const now = this.options.clock();
     const effects = attemptEffects({ delivery, endpoint, result, startedAt, now, wallNow: Date.now() }, this.random);
+    recordAttempt({ endpointId: endpoint.id, tier: endpoint.tier, outcome: effects.attempt.outcome, durationMs: result.durationMs, probeResult: permit ? effects.breaker : null });
 
     if (permit) {
       await finishProbe(permit, endpoint.breaker, effects.breaker, startedAt, now, { instanceId: this.options.instanceId, random: this.random });

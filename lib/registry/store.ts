@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/append';
 import type { Db } from '../db/tx';
 import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
+import { recordTransition } from '../telemetry/metrics';
 import { BREAKER_CHANNEL, notify } from './notify';
 import { BREAKER_COLUMNS, type BreakerRow, rowToSnapshot, snapshotParams } from './rows';
 
@@ -64,6 +65,7 @@ export async function applyPlan(
       return { applied: false, snapshot: await loadSnapshot(db, endpointId) };
     }
     const transitionId = await insertTransition(db, endpointId, plan, options);
+    recordTransition(endpointId, plan.transition);
     await notify(db, BREAKER_CHANNEL, endpointId);
     return { applied: true, snapshot: plan.next, transitionId };
   };

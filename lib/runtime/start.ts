@@ -1,7 +1,9 @@
 import pg from 'pg';
 
+import { startAlerting } from '../alerts/start';
 import { adminToken } from '../auth/admin-token';
 import { config } from '../config/env';
+import { observabilityConfig } from '../config/observability';
 import { decryptSecret, encryptionKey } from '../crypto/secrets';
 import { applyMigrations, migrationsDir } from '../db/migrate';
 import { clientConfig, isEmbedded, pool } from '../db/pool';
@@ -11,6 +13,7 @@ import { createSender } from '../delivery/sender';
 import { listen } from '../registry/notify';
 import { BreakerRegistry } from '../registry/registry';
 import { errorFields, logger } from '../telemetry/logger';
+import { startMetrics, stopMetrics } from '../telemetry/metrics';
 import { appClock } from './clock';
 
 type Runtime = { registry: BreakerRegistry | null; dispatcher: Dispatcher | null; stopListening: () => Promise<void> };
@@ -48,9 +51,11 @@ function announceAdminToken(): void {
 
 async function boot(): Promise<Runtime> {
   const cfg = config();
+  observabilityConfig();
   await migrate();
   await checkEncryptionKey();
   announceAdminToken();
+  await startMetrics().catch((error) => logger().warn(errorFields(error), 'metrics could not read the endpoint count; counters keep the endpoint label'));
 
   if (!cfg.dispatcherEnabled) {
     logger().info('dispatcher disabled by SWITCHYARD_DISPATCHER=off; serving the API and console only');
@@ -77,6 +82,7 @@ async function boot(): Promise<Runtime> {
     onCycle: advanceReplays,
   });
   dispatcher.start();
+  const alerting = startAlerting();
 
   const shutdown = (signal: string): void => {
     logger().info({ signal }, 'stopping: finishing deliveries in flight');
@@ -84,6 +90,8 @@ async function boot(): Promise<Runtime> {
       .stop()
       .then(() => registry.stop())
       .then(() => stopListening())
+      .then(() => alerting.stop())
+      .then(() => stopMetrics())
       .finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
