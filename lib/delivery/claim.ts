@@ -54,6 +54,11 @@ const WITH_BODY = `
  * skipped), using FOR UPDATE SKIP LOCKED so instances never claim the same row. Endpoints that
  * are open, forced open, disabled or paused are not even read: their deliveries wait without
  * spending an attempt.
+ *
+ * The claim holds a share lock on each breaker row it reads, and a transition needs the row's
+ * exclusive lock: a trip therefore waits for claims already reading the breaker as closed,
+ * and a claim skips a breaker whose transition is being written. So once a trip commits, no
+ * claim made under the old state is still to come.
  */
 export async function claimBatch(
   db: Db,
@@ -76,6 +81,8 @@ export async function claimBatch(
         WHERE b.state IN ('closed', 'forced_closed', 'metrics_only')
           AND (b.paused_until IS NULL OR b.paused_until <= $1)
           AND COALESCE(cap.capacity, $5) > 0
+          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = b.endpoint_id AND ${DUE})
+        FOR SHARE OF b SKIP LOCKED
      ),
      candidates AS (
        SELECT picked.id

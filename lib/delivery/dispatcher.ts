@@ -207,7 +207,8 @@ export class Dispatcher {
     const version = permit ? permit.version : endpoint.snapshot.version;
     // The breaker may have moved since the claim (a notification from another instance): a
     // claim that is no longer allowed goes back without an attempt.
-    if (!permit && !['closed', 'forced_closed', 'metrics_only'].includes(endpoint.snapshot.state)) {
+    const state = registry.currentState(endpoint.id);
+    if (!permit && (state === null || !['closed', 'forced_closed', 'metrics_only'].includes(state))) {
       this.releases.push(delivery.id);
       return;
     }

@@ -1,4 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
 
 import { Agent, errors, request } from 'undici';
 
@@ -24,26 +25,38 @@ export type SendResult = {
 // Stored response bodies are cut to this many bytes; the rest is read and dropped.
 const EXCERPT_BYTES = 1024;
 
-class PrivateTargetError extends Error {
+export class PrivateTargetError extends Error {
   code = 'ERR_PRIVATE_TARGET';
 }
 
+/** Resolves a host name to every address it has; injectable so tests make no DNS look-ups. */
+export type AddressResolver = (hostname: string) => Promise<LookupAddress[]>;
+
+const systemResolver: AddressResolver = (hostname) => dnsLookup(hostname, { all: true });
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
 /**
- * Connects only to public addresses: the check runs on the resolved address at connect time,
- * so a name that resolves to a private address (or changes after validation) is refused too.
+ * Builds a `net.connect` lookup over `resolve`. With `refusePrivate` (the default) it connects
+ * only to public addresses: the check runs on the resolved addresses at connect time, so a
+ * name that resolves to a private address (or whose records change after the URL was
+ * validated) is refused before any packet is sent to it.
  */
-function publicOnlyLookup(
-  hostname: string,
-  options: { all?: boolean },
-  callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
-    if (blocked) return callback(new PrivateTargetError(`${hostname} resolves to private address ${blocked.address}`), []);
-    if (options.all) return callback(null, addresses);
-    return callback(null, addresses[0].address, addresses[0].family);
-  });
+export function resolvingLookup(resolve: AddressResolver = systemResolver, refusePrivate = true) {
+  return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    resolve(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0) {
+          return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
+        }
+        const blocked = refusePrivate ? addresses.find((entry) => isPrivateAddress(entry.address)) : undefined;
+        if (blocked) return callback(new PrivateTargetError(`${hostname} resolves to private address ${blocked.address}`), []);
+        if (options.all) return callback(null, addresses);
+        return callback(null, addresses[0].address, addresses[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
 }
 
 export type Sender = {
@@ -51,11 +64,24 @@ export type Sender = {
   close(): Promise<void>;
 };
 
-export function createSender(options: { allowPrivateTargets: boolean; connectionsPerOrigin?: number }): Sender {
+/**
+ * Creates the HTTP sender. Unless `allowPrivateTargets` is set, it refuses private, loopback,
+ * link-local and metadata addresses: IP literals before connecting, host names through
+ * `resolve` at connect time. With `allowPrivateTargets`, `resolve` (when given) still replaces
+ * the system resolver.
+ */
+export function createSender(options: {
+  allowPrivateTargets: boolean;
+  connectionsPerOrigin?: number;
+  resolve?: AddressResolver;
+}): Sender {
+  const lookup = options.allowPrivateTargets
+    ? options.resolve && resolvingLookup(options.resolve, false)
+    : resolvingLookup(options.resolve);
   const agent = new Agent({
     connections: options.connectionsPerOrigin ?? 64,
     keepAliveTimeout: 10_000,
-    connect: options.allowPrivateTargets ? {} : { lookup: publicOnlyLookup as never },
+    connect: lookup ? { lookup: lookup as never } : {},
   });
 
   async function send(input: SendRequest): Promise<SendResult> {

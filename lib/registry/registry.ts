@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 import { BucketedWindow, onWindow, summarizeBuckets, tick as tickMachine } from '../breaker';
-import type { BreakerSnapshot, CallResult, OverrideAction, TransitionPlan } from '../breaker/types';
+import { BREAKER_STATES, type BreakerSnapshot, type BreakerStateName, type CallResult, type OverrideAction, type TransitionPlan } from '../breaker/types';
 import { errorFields, logger } from '../telemetry/logger';
 import { type CachedEndpoint, loadEndpoints } from './endpoint-cache';
 import { BREAKER_CHANNEL, localBus } from './notify';
@@ -32,10 +32,13 @@ const RESYNC_OVERLAP_MS = 2_000;
 export class BreakerRegistry {
   private readonly endpoints = new Map<string, CachedEndpoint>();
   private readonly windows = new Map<string, LocalWindow>();
+  private readonly announced = new Map<string, { version: number; state: BreakerStateName }>();
   private lastSync: Date | null = null;
   private lastPrune = 0;
   private readonly random: () => number;
-  private readonly onNotice = (endpointId: string): void => {
+  private readonly onNotice = (payload: string): void => {
+    const [endpointId, version, state] = payload.split(' ');
+    this.adoptAnnounced(endpointId, Number(version), state);
     this.reload([endpointId]).catch((error) => logger().warn({ ...errorFields(error), endpointId }, 'breaker reload failed'));
   };
   private readonly onReconnect = (): void => {
@@ -93,6 +96,31 @@ export class BreakerRegistry {
       endpoint = { ...endpoint, snapshot: current.snapshot };
     }
     this.endpoints.set(endpoint.id, endpoint);
+    const announced = this.announced.get(endpoint.id);
+    if (announced && announced.version <= endpoint.snapshot.version) this.announced.delete(endpoint.id);
+  }
+
+  /**
+   * Takes the state named in a transition notice before the full row is reloaded: a breaker
+   * that just opened on another instance must stop this instance's sends now.
+   */
+  private adoptAnnounced(endpointId: string, version: number, state: string | undefined): void {
+    const current = this.endpoints.get(endpointId);
+    if (!current || !state || !Number.isInteger(version) || version <= current.snapshot.version) return;
+    if (!(BREAKER_STATES as readonly string[]).includes(state)) return;
+    this.announced.set(endpointId, { version, state: state as BreakerStateName });
+  }
+
+  /**
+   * The state to gate a send on: the newest of the stored snapshot and a state announced by
+   * another instance whose full row has not been reloaded yet.
+   */
+  currentState(endpointId: string): BreakerStateName | null {
+    const endpoint = this.endpoints.get(endpointId);
+    if (!endpoint) return null;
+    const announced = this.announced.get(endpointId);
+    if (announced && announced.version > endpoint.snapshot.version) return announced.state;
+    return endpoint.snapshot.state;
   }
 
   private adoptSnapshot(endpointId: string, snapshot: BreakerSnapshot | null): void {

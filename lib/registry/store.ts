@@ -81,7 +81,9 @@ async function insertTransition(
   const t: Transition = plan.transition;
   const id = newId('transition');
   const actor = actorName(options.actor);
-  const at = new Date(options.now);
+  // Taken after the UPDATE holds the breaker row: every claim that read the old state has
+  // committed by now, so requests it started precede this time.
+  const at = new Date(Math.max(options.now, Date.now()));
   await db.query(
     `INSERT INTO transitions (id, endpoint_id, from_state, to_state, version, reason, actor, "window", instance_id, at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
