@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   replay: 'rpl',
   permit: 'prm',
   token: 'tok',
+  user: 'usr',
   alert: 'alt',
 } as const;
 

@@ -4,12 +4,12 @@ import { verifyAuditChain } from '../lib/audit/verify';
 import { connectScriptClient, runScript } from './db-client';
 
 runScript(async () => {
-  const client = await connectScriptClient();
+  const { client, close } = await connectScriptClient();
   try {
     const result = await verifyAuditChain(client);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (!result.ok) process.exitCode = 1;
   } finally {
-    await client.end();
+    await close();
   }
 });

@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util';
 
 import { applyMigrations, migrationsDir } from '../lib/db/migrate';
+import { pool } from '../lib/db/pool';
 import { CreateUserSchema } from '../lib/users/schema';
-import { createUserRecord } from '../lib/users/service';
+import { createUser } from '../lib/users/service';
 import { connectScriptClient, runScript } from './db-client';
 
 const USAGE = 'usage: npm run user:create -- --email EMAIL --role viewer|operator|admin (password in SWITCHYARD_USER_PASSWORD or on stdin)';
@@ -30,13 +31,17 @@ runScript(async () => {
     throw new Error(`${issue.path.join('.')}: ${issue.message}\n${USAGE}`);
   }
 
-  const client = await connectScriptClient();
+  const { client, close } = await connectScriptClient();
   try {
     // The users table may not exist yet when this runs before the first start.
     await applyMigrations(client, migrationsDir());
-    const user = await createUserRecord(client, parsed.data, 'cli:user-create');
+  } finally {
+    await close();
+  }
+  try {
+    const user = await createUser(parsed.data, 'cli:user-create');
     process.stdout.write(`${JSON.stringify(user)}\n`);
   } finally {
-    await client.end();
+    await pool().end();
   }
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { hasRole, type Principal, type Role } from '../auth/roles';
 import { SESSION_COOKIE, decodeSession } from '../auth/session';
+import { principalForSession } from '../auth/session-principal';
 import { principalForToken } from '../auth/tokens';
 import { pool } from '../db/pool';
 import { errorFields, logger } from '../telemetry/logger';
@@ -16,7 +17,13 @@ function readCookie(request: Request, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      // A malformed percent-escape is an invalid cookie, treated as no session.
+      return null;
+    }
   }
   return null;
 }
@@ -34,7 +41,16 @@ export async function authenticate(request: Request): Promise<Principal | null> 
   const cookie = readCookie(request, SESSION_COOKIE);
   if (!cookie) return null;
   const claims = decodeSession(cookie);
-  return claims ? { actor: claims.actor, role: claims.role, via: 'session' } : null;
+  return claims ? principalForSession(pool(), claims) : null;
+}
+
+/** Returns the host of an Origin header, or null for `null` and other values that are not URLs. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -45,7 +61,7 @@ function checkOrigin(request: Request, principal: Principal): void {
   if (principal.via !== 'session' || request.method === 'GET' || request.method === 'HEAD') return;
   const origin = request.headers.get('origin');
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (!origin || !host || new URL(origin).host !== host) {
+  if (!origin || !host || originHost(origin) !== host) {
     throw new AppError('forbidden', 'Cross-origin request rejected: the Origin header does not match this server.', { field: 'origin' });
   }
 }

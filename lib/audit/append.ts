@@ -18,8 +18,11 @@ export type AuditAction =
   | 'replay.cancel'
   | 'delivery.dead'
   | 'auth.sign_in'
+  | 'user.create'
+  | 'user.update'
   | 'token.create'
   | 'token.revoke'
+  | 'audit.purge'
   | 'alert.raise'
   | 'alert.resolve'
   | 'alert.acknowledge';

@@ -21,10 +21,16 @@ type Row = {
   hash: string;
 };
 
-/** Recomputes every entry's hash in order and names the first entry that does not match. */
+/**
+ * Recomputes every entry's hash in order and names the first entry that does not match. After
+ * a retention purge the chain starts from the latest checkpoint's hash instead of the genesis.
+ */
 export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainCheck> {
-  let prevHash = GENESIS_HASH;
-  let afterSeq = 0;
+  const anchor = await db.query<{ through_seq: number; last_hash: string }>(
+    'SELECT through_seq, last_hash FROM audit_checkpoints ORDER BY through_seq DESC LIMIT 1',
+  );
+  let prevHash = anchor.rows[0]?.last_hash ?? GENESIS_HASH;
+  let afterSeq = Number(anchor.rows[0]?.through_seq ?? 0);
   let checked = 0;
   for (;;) {
     const page = await db.query<Row>(

@@ -8,4 +8,9 @@ export function hasRole(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
 
-export type Principal = { actor: string; role: Role; via: 'token' | 'session' };
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The authenticated caller. `subject` is `admin`, an API token id (`tok_…`) or a user id (`usr_…`). */
+export type Principal = { actor: string; role: Role; via: 'token' | 'session'; subject: string };

@@ -38,9 +38,9 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 
 /**
  * Builds a `net.connect` lookup over `resolve`. With `refusePrivate` (the default) it connects
- * only to public addresses: the check runs on the resolved addresses at connect time, so a
- * name that resolves to a private address (or whose records change after the URL was
- * validated) is refused before any packet is sent to it.
+ * only to public addresses. The check runs on the resolved addresses at connect time. A name
+ * that resolves to a private address is therefore refused before any packet is sent to it,
+ * even when its records changed after the URL was validated.
  */
 export function resolvingLookup(resolve: AddressResolver = systemResolver, refusePrivate = true) {
   return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
