@@ -46,6 +46,7 @@ export function attemptEffects(
 ): AttemptEffects {
   const { delivery, endpoint, result, startedAt, now } = input;
   const number = delivery.attempts + 1;
+  const onFallback = delivery.route !== 'primary';
   const base = {
     id: newId('attempt'),
     deliveryId: delivery.id,
@@ -54,7 +55,7 @@ export function attemptEffects(
     status: result.status,
     probe: delivery.probe,
     replay: delivery.replayCount > 0,
-    route: 'primary' as const,
+    route: onFallback ? ('fallback' as const) : ('primary' as const),
     durationMs: result.durationMs,
     error: result.errorMessage,
     responseExcerpt: result.responseExcerpt,
@@ -66,19 +67,20 @@ export function attemptEffects(
     nextAttemptAt: now,
     lastError: null,
     deadReason: null,
-    route: 'primary',
+    route: base.route,
     finishedAt: null,
     ...fields,
   });
+  const effects = (outcome: string, next: DeliveryUpdate, breaker: CallResult = 'ignored'): AttemptEffects => ({
+    attempt: { ...base, outcome },
+    update: next,
+    breaker,
+    pauseUntil: null,
+    gone: false,
+  });
 
   if (result.error === 'refused_target') {
-    return {
-      attempt: { ...base, outcome: 'refused_target' },
-      update: update({ status: 'dead', deadReason: 'target_refused', lastError: result.errorMessage, finishedAt: now }),
-      breaker: 'ignored',
-      pauseUntil: null,
-      gone: false,
-    };
+    return effects('refused_target', update({ status: 'dead', deadReason: 'target_refused', lastError: result.errorMessage, finishedAt: now }));
   }
 
   const classified = classifyResponse(
@@ -86,52 +88,66 @@ export function attemptEffects(
     input.wallNow,
   );
   const lastError = result.errorMessage ?? (result.status !== null ? `HTTP ${result.status}` : null);
+  const outcome = classified.delivery === 'delivered' ? 'success' : (result.error ?? OUTCOME_LABEL[classified.delivery]);
+
+  // The fallback receiver is not the endpoint: its results never feed the endpoint's breaker.
+  if (onFallback) {
+    if (classified.delivery === 'delivered') return effects(outcome, update({ status: 'delivered', route: 'fallback', finishedAt: now }));
+    if (delivery.route === 'fallback_final') {
+      return effects(outcome, update({ status: 'dead', route: 'fallback', lastError: `fallback: ${lastError}`, finishedAt: now }));
+    }
+    const decision = afterFailure(endpoint.retry, { attempts: number, createdAt: delivery.queuedAt, now }, random);
+    return effects(
+      outcome,
+      decision.kind === 'retry'
+        ? update({ status: 'failed', route: 'primary', nextAttemptAt: decision.at, lastError: `fallback: ${lastError}` })
+        : update({ status: 'dead', deadReason: decision.reason, lastError: `fallback: ${lastError}`, finishedAt: now }),
+    );
+  }
+
+  const deadOrFallback = (deadReason: string, fields: Partial<DeliveryUpdate> = {}): DeliveryUpdate =>
+    endpoint.fallbackUrl && endpoint.fallbackOn !== 'held'
+      ? update({ status: 'pending', route: 'fallback_final', deadReason, lastError, nextAttemptAt: now, ...fields })
+      : update({ status: 'dead', deadReason, lastError, finishedAt: now, ...fields });
 
   switch (classified.delivery) {
     case 'delivered':
-      return { attempt: { ...base, outcome: 'success' }, update: update({ status: 'delivered', finishedAt: now }), breaker: classified.breaker, pauseUntil: null, gone: false };
+      return effects(outcome, update({ status: 'delivered', finishedAt: now }), classified.breaker);
     case 'throttled': {
       const pauseUntil = now + (classified.pauseMs ?? 60_000);
       const tooOld = now - delivery.queuedAt >= endpoint.retry.maxAgeMs;
       return {
-        attempt: { ...base, outcome: 'throttled' },
-        update: tooOld
-          ? update({ status: 'dead', attempts: delivery.attempts, deadReason: 'max_age', lastError, finishedAt: now })
-          : update({ status: delivery.attempts === 0 ? 'pending' : 'failed', attempts: delivery.attempts, nextAttemptAt: pauseUntil, lastError }),
-        breaker: classified.breaker,
+        ...effects(
+          outcome,
+          tooOld
+            ? deadOrFallback('max_age', { attempts: delivery.attempts })
+            : update({ status: delivery.attempts === 0 ? 'pending' : 'failed', attempts: delivery.attempts, nextAttemptAt: pauseUntil, lastError }),
+          classified.breaker,
+        ),
         pauseUntil,
-        gone: false,
       };
     }
     case 'gone':
       return {
-        attempt: { ...base, outcome: 'gone' },
-        update: update({ status: delivery.attempts === 0 ? 'pending' : 'failed', attempts: delivery.attempts, lastError }),
-        breaker: classified.breaker,
-        pauseUntil: null,
+        ...effects(outcome, update({ status: delivery.attempts === 0 ? 'pending' : 'failed', attempts: delivery.attempts, lastError }), classified.breaker),
         gone: true,
       };
     case 'dead':
-      return {
-        attempt: { ...base, outcome: 'permanent' },
-        update: update({ status: 'dead', deadReason: `rejected_${result.status}`, lastError, finishedAt: now }),
-        breaker: classified.breaker,
-        pauseUntil: null,
-        gone: false,
-      };
+      return effects(outcome, deadOrFallback(`rejected_${result.status}`), classified.breaker);
     case 'retry': {
       const decision = afterFailure(endpoint.retry, { attempts: number, createdAt: delivery.queuedAt, now }, random);
-      const outcome = result.error ?? 'failure';
-      return {
-        attempt: { ...base, outcome },
-        update:
-          decision.kind === 'retry'
-            ? update({ status: 'failed', nextAttemptAt: decision.at, lastError })
-            : update({ status: 'dead', deadReason: decision.reason, lastError, finishedAt: now }),
-        breaker: classified.breaker,
-        pauseUntil: null,
-        gone: false,
-      };
+      return effects(
+        outcome,
+        decision.kind === 'retry' ? update({ status: 'failed', nextAttemptAt: decision.at, lastError }) : deadOrFallback(decision.reason),
+        classified.breaker,
+      );
     }
   }
 }
+
+const OUTCOME_LABEL: Record<string, string> = {
+  retry: 'failure',
+  throttled: 'throttled',
+  gone: 'gone',
+  dead: 'permanent',
+};

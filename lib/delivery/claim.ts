@@ -11,7 +11,11 @@ export type ClaimedDelivery = {
   body: Buffer;
   contentType: string | null;
   probe: boolean;
+  /** primary; fallback (held endpoint, sent to its fallback URL); fallback_final (last try before dead). */
+  route: DeliveryRoute;
 };
+
+export type DeliveryRoute = 'primary' | 'fallback' | 'fallback_final';
 
 type ClaimRow = {
   id: string;
@@ -23,6 +27,7 @@ type ClaimRow = {
   body: Buffer;
   content_type: string | null;
   probe: boolean;
+  route: string | null;
 };
 
 function toClaimed(row: ClaimRow): ClaimedDelivery {
@@ -36,6 +41,7 @@ function toClaimed(row: ClaimRow): ClaimedDelivery {
     body: row.body,
     contentType: row.content_type,
     probe: row.probe,
+    route: row.route === 'fallback' || row.route === 'fallback_final' ? row.route : 'primary',
   };
 }
 
@@ -98,9 +104,10 @@ export async function claimBatch(
      ),
      claimed AS (
        UPDATE deliveries d
-          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = false, updated_at = now()
+          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = false,
+              route = CASE WHEN d.route = 'fallback_final' THEN d.route ELSE 'primary' END, updated_at = now()
          FROM candidates WHERE d.id = candidates.id
-       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe
+       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe, d.route
      )
      ${WITH_BODY}`,
     [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.batchSize, input.defaultCapacity, ids, caps],
@@ -116,16 +123,17 @@ export async function claimProbe(
   const result = await db.query<ClaimRow>(
     `WITH candidate AS (
        SELECT d.id FROM deliveries d
-        WHERE d.endpoint_id = $4 AND ${DUE}
+        WHERE d.endpoint_id = $4 AND ${DUE} AND d.route IS DISTINCT FROM 'fallback_final'
         ORDER BY d.next_attempt_at
         LIMIT 1
         FOR UPDATE SKIP LOCKED
      ),
      claimed AS (
        UPDATE deliveries d
-          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = true, updated_at = now()
+          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = true,
+              route = CASE WHEN d.route = 'fallback_final' THEN d.route ELSE 'primary' END, updated_at = now()
          FROM candidate WHERE d.id = candidate.id
-       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe
+       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe, d.route
      )
      ${WITH_BODY}`,
     [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.endpointId],
@@ -133,11 +141,57 @@ export async function claimProbe(
   return result.rows[0] ? toClaimed(result.rows[0]) : null;
 }
 
+/**
+ * Claims due deliveries for fallback URLs: those of endpoints whose breaker holds them (open
+ * or forced open) with fallback mode "held" or "both", and those marked for a last try on the
+ * fallback before dead-lettering. A disabled endpoint sends nothing, not even to its fallback.
+ */
+export async function claimFallback(
+  db: Db,
+  input: { now: number; leaseUntil: number; instanceId: string; batchSize: number; perEndpoint: number },
+): Promise<ClaimedDelivery[]> {
+  const result = await db.query<ClaimRow>(
+    `WITH eligible AS (
+       SELECT b.endpoint_id,
+              (b.state IN ('open', 'forced_open') AND e.fallback_on IN ('held', 'both')) AS held
+         FROM breaker_states b JOIN endpoints e ON e.id = b.endpoint_id
+        WHERE e.fallback_url IS NOT NULL AND b.state <> 'disabled'
+          AND ((b.state IN ('open', 'forced_open') AND e.fallback_on IN ('held', 'both'))
+               OR EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = b.endpoint_id AND d.route = 'fallback_final' AND ${DUE}))
+        FOR SHARE OF b SKIP LOCKED
+     ),
+     candidates AS (
+       SELECT picked.id
+         FROM eligible
+         CROSS JOIN LATERAL (
+           SELECT d.id FROM deliveries d
+            WHERE d.endpoint_id = eligible.endpoint_id AND ${DUE}
+              AND (eligible.held OR d.route = 'fallback_final')
+            ORDER BY d.next_attempt_at
+            LIMIT $5
+            FOR UPDATE SKIP LOCKED
+         ) picked
+        LIMIT $4
+     ),
+     claimed AS (
+       UPDATE deliveries d
+          SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = false,
+              route = CASE WHEN d.route = 'fallback_final' THEN d.route ELSE 'fallback' END, updated_at = now()
+         FROM candidates WHERE d.id = candidates.id
+       RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe, d.route
+     )
+     ${WITH_BODY}`,
+    [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.batchSize, input.perEndpoint],
+  );
+  return result.rows.map(toClaimed);
+}
+
 /** Returns claimed deliveries that were not attempted (graceful stop) to the queue at once. */
 export async function releaseClaims(db: Db, ids: string[], instanceId: string): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
     `UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END,
+            route = CASE WHEN route = 'fallback_final' THEN route ELSE 'primary' END,
             lease_until = NULL, leased_by = NULL, probe = false, updated_at = now()
       WHERE id = ANY($1) AND status = 'in_flight' AND leased_by = $2`,
     [ids, instanceId],

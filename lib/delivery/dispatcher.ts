@@ -9,7 +9,7 @@ import { withTransaction } from '../db/tx';
 import { errorFields, logger } from '../telemetry/logger';
 import { recordAttempt } from '../telemetry/metrics';
 import { attemptEffects, attemptHeaders, type AttemptEffects } from './attempt';
-import { claimBatch, claimProbe, releaseClaims, type ClaimedDelivery } from './claim';
+import { claimBatch, claimFallback, claimProbe, releaseClaims, type ClaimedDelivery } from './claim';
 import { recordAttempts } from './record';
 import type { Sender } from './sender';
 
@@ -162,7 +162,19 @@ export class Dispatcher {
       capacities: this.capacities(now),
     });
     for (const delivery of claimed) this.launch(delivery, null);
-    return claimed.length === batchSize;
+    const fallbackRoom = Math.min((this.options.maxInFlight ?? 256) - this.inFlight.size, 100);
+    const fallback =
+      fallbackRoom > 0
+        ? await claimFallback(this.options.db(), {
+            now,
+            leaseUntil: now + this.leaseMs(),
+            instanceId: this.options.instanceId,
+            batchSize: fallbackRoom,
+            perEndpoint: 8,
+          })
+        : [];
+    for (const delivery of fallback) this.launch(delivery, null);
+    return claimed.length === batchSize || fallback.length === fallbackRoom;
   }
 
   private leaseMs(): number {
@@ -208,13 +220,17 @@ export class Dispatcher {
     // The breaker may have moved since the claim (a notification from another instance): a
     // claim that is no longer allowed goes back without an attempt.
     const state = registry.currentState(endpoint.id);
-    if (!permit && (state === null || !['closed', 'forced_closed', 'metrics_only'].includes(state))) {
+    const onFallback = delivery.route !== 'primary';
+    const allowed = onFallback
+      ? state !== null && state !== 'disabled' && endpoint.fallbackUrl !== null
+      : permit !== null || (state !== null && ['closed', 'forced_closed', 'metrics_only'].includes(state));
+    if (!allowed) {
       this.releases.push(delivery.id);
       return;
     }
 
     const result = await this.options.sender.send({
-      url: endpoint.url,
+      url: onFallback ? endpoint.fallbackUrl! : endpoint.url,
       body: delivery.body,
       headers: attemptHeaders(delivery, endpoint, Date.now()),
       timeoutMs: endpoint.breaker.requestTimeoutMs,
@@ -226,11 +242,11 @@ export class Dispatcher {
     if (permit) {
       await finishProbe(permit, endpoint.breaker, effects.breaker, startedAt, now, { instanceId: this.options.instanceId, random: this.random });
       await registry.reload([endpoint.id]);
-    } else {
+    } else if (!onFallback) {
       registry.recordOutcome(endpoint.id, version, effects.breaker, result.durationMs, now);
     }
-    if (effects.pauseUntil !== null) await registry.pause(endpoint.id, effects.pauseUntil);
-    if (effects.gone) await registry.markGone(endpoint.id);
+    if (!onFallback && effects.pauseUntil !== null) await registry.pause(endpoint.id, effects.pauseUntil);
+    if (!onFallback && effects.gone) await registry.markGone(endpoint.id);
     this.pending.push(effects);
     logger().debug(
       { deliveryId: delivery.id, endpointId: endpoint.id, attemptId: effects.attempt.id, status: result.status, outcome: effects.attempt.outcome, probe: delivery.probe },

@@ -1,4 +1,5 @@
 import type { Db } from '../db/tx';
+import type { DeliveryRoute } from './claim';
 
 export type AttemptRow = {
   id: string;
@@ -24,7 +25,8 @@ export type DeliveryUpdate = {
   nextAttemptAt: number;
   lastError: string | null;
   deadReason: string | null;
-  route: 'primary' | 'fallback';
+  /** Route of this attempt, or fallback_final when the next try goes to the fallback URL. */
+  route: DeliveryRoute;
   finishedAt: number | null;
 };
 
@@ -72,7 +74,8 @@ export async function recordAttempts(
   const result = await db.query(
     `UPDATE deliveries d
         SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at,
-            last_error = u.last_error, dead_reason = COALESCE(u.dead_reason, d.dead_reason), route = u.route,
+            last_error = u.last_error, route = u.route,
+            dead_reason = CASE WHEN u.status = 'delivered' THEN NULL ELSE COALESCE(u.dead_reason, d.dead_reason) END,
             delivered_at = CASE WHEN u.status = 'delivered' THEN u.finished_at ELSE d.delivered_at END,
             dead_at = CASE WHEN u.status = 'dead' THEN u.finished_at ELSE NULL END,
             lease_until = NULL, leased_by = NULL, probe = false, updated_at = now()

@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 export const TIERS = ['critical', 'standard'] as const;
 
+/** When an endpoint's fallback URL receives deliveries. */
+export const FALLBACK_MODES = ['held', 'dead', 'both'] as const;
+export type FallbackOn = (typeof FALLBACK_MODES)[number];
+
 const knobs = z.record(z.string(), z.unknown());
 
 export const CreateEndpointSchema = z
@@ -10,6 +14,7 @@ export const CreateEndpointSchema = z
     url: z.string().min(1).max(2048),
     tier: z.enum(TIERS).default('standard'),
     fallbackUrl: z.string().min(1).max(2048).nullable().optional(),
+    fallbackOn: z.enum(FALLBACK_MODES).optional(),
     breaker: knobs.optional(),
     retry: knobs.optional(),
   })
@@ -21,6 +26,7 @@ export const PatchEndpointSchema = z
     url: z.string().min(1).max(2048).optional(),
     tier: z.enum(TIERS).optional(),
     fallbackUrl: z.string().min(1).max(2048).nullable().optional(),
+    fallbackOn: z.enum(FALLBACK_MODES).optional(),
     breaker: knobs.optional(),
     retry: knobs.optional(),
   })

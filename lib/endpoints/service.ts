@@ -24,6 +24,7 @@ export type EndpointView = {
   url: string;
   tier: string;
   fallbackUrl: string | null;
+  fallbackOn: string;
   breaker: BreakerView;
   waiting: number;
   createdAt: string;
@@ -38,6 +39,7 @@ type EndpointRow = BreakerRow & {
   url: string;
   tier: string;
   fallback_url: string | null;
+  fallback_on: string;
   breaker_config: unknown;
   retry_config: unknown;
   created_at: Date;
@@ -46,7 +48,7 @@ type EndpointRow = BreakerRow & {
 };
 
 const SELECT = `
-  SELECT e.id, e.name, e.url, e.tier, e.fallback_url, e.breaker_config, e.retry_config, e.created_at, e.updated_at,
+  SELECT e.id, e.name, e.url, e.tier, e.fallback_url, e.fallback_on, e.breaker_config, e.retry_config, e.created_at, e.updated_at,
          ${BREAKER_COLUMNS.split(', ').map((c) => `b.${c}`).join(', ')},
          (SELECT count(*)::int FROM deliveries d WHERE d.endpoint_id = e.id AND d.status IN ('pending', 'failed', 'in_flight')) AS waiting
     FROM endpoints e JOIN breaker_states b ON b.endpoint_id = e.id`;
@@ -84,16 +86,16 @@ export async function createEndpoint(
   const id = newId('endpoint');
   await withTransaction(async (db) => {
     await db.query(
-      `INSERT INTO endpoints (id, name, url, fallback_url, tier, signing_secret, breaker_config, retry_config)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, input.name, input.url, input.fallbackUrl ?? null, input.tier, encryptSecret(signingSecret), JSON.stringify(breaker), JSON.stringify(retry)],
+      `INSERT INTO endpoints (id, name, url, fallback_url, fallback_on, tier, signing_secret, breaker_config, retry_config)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, input.name, input.url, input.fallbackUrl ?? null, input.fallbackOn ?? 'held', input.tier, encryptSecret(signingSecret), JSON.stringify(breaker), JSON.stringify(retry)],
     );
     await createBreaker(db, id, options.now, options.instanceId);
     await appendAudit(db, {
       actor: options.actor,
       action: 'endpoint.create',
       targetId: id,
-      after: { name: input.name, url: input.url, tier: input.tier, fallbackUrl: input.fallbackUrl ?? null, breaker, retry },
+      after: { name: input.name, url: input.url, tier: input.tier, fallbackUrl: input.fallbackUrl ?? null, fallbackOn: input.fallbackOn ?? 'held', breaker, retry },
     });
     await notify(db, BREAKER_CHANNEL, id);
   });
@@ -111,8 +113,8 @@ export async function patchEndpoint(
   if (input.url !== undefined) await checkUrl('url', input.url, options.resolve);
   if (input.fallbackUrl) await checkUrl('fallbackUrl', input.fallbackUrl, options.resolve);
   await withTransaction(async (tx) => {
-    const current = await tx.query<{ name: string; url: string; tier: string; fallback_url: string | null; breaker_config: Record<string, unknown>; retry_config: Record<string, unknown> }>(
-      'SELECT name, url, tier, fallback_url, breaker_config, retry_config FROM endpoints WHERE id = $1 FOR UPDATE',
+    const current = await tx.query<{ name: string; url: string; tier: string; fallback_url: string | null; fallback_on: string; breaker_config: Record<string, unknown>; retry_config: Record<string, unknown> }>(
+      'SELECT name, url, tier, fallback_url, fallback_on, breaker_config, retry_config FROM endpoints WHERE id = $1 FOR UPDATE',
       [id],
     );
     const row = current.rows[0];
@@ -124,19 +126,21 @@ export async function patchEndpoint(
       url: input.url ?? row.url,
       tier: input.tier ?? row.tier,
       fallbackUrl: input.fallbackUrl === undefined ? row.fallback_url : input.fallbackUrl,
+      fallbackOn: input.fallbackOn ?? row.fallback_on,
       breaker,
       retry,
     };
     await tx.query(
-      `UPDATE endpoints SET name = $2, url = $3, tier = $4, fallback_url = $5, breaker_config = $6, retry_config = $7, updated_at = now()
+      `UPDATE endpoints SET name = $2, url = $3, tier = $4, fallback_url = $5, fallback_on = $6, breaker_config = $7, retry_config = $8,
+              updated_at = now()
         WHERE id = $1`,
-      [id, after.name, after.url, after.tier, after.fallbackUrl, JSON.stringify(after.breaker), JSON.stringify(after.retry)],
+      [id, after.name, after.url, after.tier, after.fallbackUrl, after.fallbackOn, JSON.stringify(after.breaker), JSON.stringify(after.retry)],
     );
     await appendAudit(tx, {
       actor: options.actor,
       action: 'endpoint.update',
       targetId: id,
-      before: { name: row.name, url: row.url, tier: row.tier, fallbackUrl: row.fallback_url, breaker: row.breaker_config, retry: row.retry_config },
+      before: { name: row.name, url: row.url, tier: row.tier, fallbackUrl: row.fallback_url, fallbackOn: row.fallback_on, breaker: row.breaker_config, retry: row.retry_config },
       after,
     });
     await notify(tx, BREAKER_CHANNEL, id);
@@ -159,6 +163,7 @@ async function present(db: Db, rows: EndpointRow[], now: number): Promise<Endpoi
     url: row.url,
     tier: row.tier,
     fallbackUrl: row.fallback_url,
+    fallbackOn: row.fallback_on,
     breaker: views.get(row.id)!,
     waiting: row.waiting,
     createdAt: row.created_at.toISOString(),

@@ -4,6 +4,7 @@ import type { BreakerSnapshot } from '../breaker/types';
 import { decryptSecret } from '../crypto/secrets';
 import type { Db } from '../db/tx';
 import { type RetryConfig, RetryConfigSchema } from '../delivery/retry';
+import type { FallbackOn } from '../endpoints/schema';
 import { BREAKER_COLUMNS, type BreakerRow, rowToSnapshot } from './rows';
 
 export type CachedEndpoint = {
@@ -11,6 +12,7 @@ export type CachedEndpoint = {
   name: string;
   url: string;
   fallbackUrl: string | null;
+  fallbackOn: FallbackOn;
   tier: string;
   signingSecret: string;
   breaker: BreakerConfig;
@@ -22,6 +24,7 @@ type JoinedRow = BreakerRow & {
   name: string;
   url: string;
   fallback_url: string | null;
+  fallback_on: string;
   tier: string;
   signing_secret: string;
   breaker_config: unknown;
@@ -32,7 +35,7 @@ const SELECT_JOINED = `
   SELECT ${BREAKER_COLUMNS
     .split(', ')
     .map((c) => `b.${c}`)
-    .join(', ')}, e.name, e.url, e.fallback_url, e.tier, e.signing_secret, e.breaker_config, e.retry_config
+    .join(', ')}, e.name, e.url, e.fallback_url, e.fallback_on, e.tier, e.signing_secret, e.breaker_config, e.retry_config
     FROM breaker_states b JOIN endpoints e ON e.id = b.endpoint_id`;
 
 function toCached(row: JoinedRow): CachedEndpoint {
@@ -46,6 +49,7 @@ function toCached(row: JoinedRow): CachedEndpoint {
     name: row.name,
     url: row.url,
     fallbackUrl: row.fallback_url,
+    fallbackOn: row.fallback_on as FallbackOn,
     tier: row.tier,
     signingSecret: decryptSecret(row.signing_secret),
     breaker: breaker.data,
