@@ -31,6 +31,8 @@ export async function launch(extraEnv: Record<string, string> = {}): Promise<Lau
     ...extraEnv,
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
+    // Switchyard's own handler drains the dispatcher on SIGTERM before the process exits.
+    NEXT_MANUAL_SIG_HANDLE: 'true',
     PORT: port,
     HOSTNAME: hostname,
     SWITCHYARD_DATA_DIR: dataDir,

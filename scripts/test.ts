@@ -22,7 +22,7 @@ const jsonFile = path.join(resultsDir, 'vitest.json');
 const extra = process.argv.slice(2);
 const run = spawnSync(
   process.execPath,
-  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...extra],
+  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--no-file-parallelism', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...extra],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
 );
 

@@ -32,7 +32,7 @@ export type DispatcherOptions = {
 type InFlight = { endpointId: string; startedAt: number; promise: Promise<void> };
 
 // A claim's lease covers the request timeout plus time to record the result.
-const LEASE_MARGIN_MS = 15_000;
+const LEASE_MARGIN_MS = 5_000;
 const RESYNC_MS = 1_000;
 const RECORD_BATCH = 200;
 

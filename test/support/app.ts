@@ -42,6 +42,7 @@ export async function startApp(options: { databaseUrl: string; instanceId?: stri
       ...process.env,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
+      NEXT_MANUAL_SIG_HANDLE: 'true',
       DATABASE_URL: options.databaseUrl,
       SWITCHYARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       SWITCHYARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
