@@ -1,0 +1,87 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Suspense } from 'react';
+
+import { EmptyState } from '@/components/empty-state';
+import { EndpointFilters } from '@/components/endpoint-filters';
+import { EndpointTable } from '@/components/endpoint-table';
+import { LoadingState } from '@/components/loading-state';
+import { OpenAlerts } from '@/components/open-alerts';
+import { Pager } from '@/components/pager';
+import { Panel } from '@/components/panel';
+import { QueryState } from '@/components/query-state';
+import { StateCounts } from '@/components/state-counts';
+import { useCursorPages } from '@/components/use-cursor-pages';
+import { useUrlFilters } from '@/components/use-url-filters';
+import { endpointQueries } from '@/lib/client/queries';
+
+const PAGE_SIZE = 50;
+const FILTER_KEYS = ['state', 'tier', 'q'] as const;
+
+function Overview() {
+  const [filters, setFilters] = useUrlFilters(FILTER_KEYS);
+  const pages = useCursorPages(JSON.stringify(filters));
+  const list = useQuery(
+    endpointQueries.list({
+      state: filters.state || undefined,
+      tier: filters.tier || undefined,
+      q: filters.q || undefined,
+      limit: PAGE_SIZE,
+      cursor: pages.cursor,
+    }),
+  );
+  const filtered = Boolean(filters.state || filters.tier || filters.q);
+
+  return (
+    <>
+      <title>Overview · Switchyard</title>
+      <h1>Overview</h1>
+
+      <Panel title="Breaker states">
+        <QueryState query={list} subject="state counts">
+          {(page) => <StateCounts counts={page.counts} selected={filters.state} onSelect={(state) => setFilters({ state })} />}
+        </QueryState>
+      </Panel>
+
+      <OpenAlerts />
+
+      <Panel title="Endpoints" actions={<EndpointFilters values={filters} onChange={setFilters} />}>
+        <QueryState
+          query={list}
+          subject="endpoints"
+          isEmpty={(page) => page.data.length === 0 && pages.pageNumber === 1}
+          empty={
+            <EmptyState title={filtered ? 'No endpoint matches these filters.' : 'No endpoints yet.'}>
+              {filtered
+                ? 'Clear the filters to see every endpoint.'
+                : 'Create one with POST /api/v1/endpoints; it appears here with its breaker state.'}
+            </EmptyState>
+          }
+        >
+          {(page) => (
+            <div aria-busy={list.isPlaceholderData}>
+              <EndpointTable endpoints={page.data} />
+              <Pager
+                pageNumber={pages.pageNumber}
+                nextCursor={page.nextCursor}
+                rowCount={page.data.length}
+                onNext={pages.goNext}
+                onPrevious={pages.goPrevious}
+                onFirst={pages.goFirst}
+              />
+            </div>
+          )}
+        </QueryState>
+      </Panel>
+    </>
+  );
+}
+
+export default function OverviewPage() {
+  return (
+    <Suspense fallback={<LoadingState label="Loading overview…" />}>
+      <Overview />
+    </Suspense>
+  );
+}
