@@ -2,7 +2,7 @@ import { percentileOf, summarizeBuckets } from '../breaker';
 import type { BreakerConfig } from '../breaker/config';
 import type { BreakerSnapshot } from '../breaker/types';
 import type { Db } from '../db/tx';
-import { readBuckets } from '../registry/buckets';
+import { readRecentBuckets } from '../registry/buckets';
 
 export type BreakerView = {
   state: string;
@@ -20,14 +20,16 @@ export type BreakerView = {
 type Input = { id: string; snapshot: BreakerSnapshot; reason: string; config: BreakerConfig };
 
 /**
- * The breaker figures the API and console show: error rate, volume and p95 over the current
- * window of the current breaker version, summed over the buckets of every instance.
+ * The breaker figures the API and console show: error rate, volume and p95 of the calls in
+ * the last window, summed over the buckets of every instance. Calls from before the latest
+ * transition count here, so an open breaker still shows the traffic that tripped it; the trip
+ * rule itself only reads calls made under the current breaker version.
  */
 export async function breakerViews(db: Db, endpoints: Input[], now: number): Promise<Map<string, BreakerView>> {
   const longest = Math.max(60, ...endpoints.map((e) => e.config.windowSeconds)) * 1000;
-  const stored = await readBuckets(
+  const stored = await readRecentBuckets(
     db,
-    endpoints.map((e) => ({ endpointId: e.id, version: e.snapshot.version })),
+    endpoints.map((e) => e.id),
     now - longest,
   );
   const views = new Map<string, BreakerView>();

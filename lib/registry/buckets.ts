@@ -77,6 +77,23 @@ export async function readBuckets(
   return byEndpoint;
 }
 
+/** Reads every instance's buckets of every breaker version that start after `since`. */
+export async function readRecentBuckets(db: Db, endpointIds: string[], since: number): Promise<Map<string, StoredBucket[]>> {
+  const byEndpoint = new Map<string, StoredBucket[]>();
+  if (endpointIds.length === 0) return byEndpoint;
+  const result = await db.query<{ endpoint_id: string; bucket_start: Date; calls: number; failures: number; slow: number; histogram: number[] }>(
+    `SELECT endpoint_id, bucket_start, calls, failures, slow, histogram FROM breaker_buckets
+      WHERE endpoint_id = ANY($1) AND bucket_start > $2`,
+    [endpointIds, new Date(since)],
+  );
+  for (const row of result.rows) {
+    const list = byEndpoint.get(row.endpoint_id) ?? [];
+    list.push({ start: row.bucket_start.getTime(), calls: row.calls, failures: row.failures, slow: row.slow, histogram: row.histogram });
+    byEndpoint.set(row.endpoint_id, list);
+  }
+  return byEndpoint;
+}
+
 /** Deletes bucket rows older than `before`; they no longer count in any window or chart. */
 export async function pruneBuckets(db: Db, before: number): Promise<number> {
   const result = await db.query('DELETE FROM breaker_buckets WHERE bucket_start < $1', [new Date(before)]);
