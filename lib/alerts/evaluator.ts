@@ -4,6 +4,7 @@ import type { ObservabilityConfig } from '../config/observability';
 import type { Db } from '../db/tx';
 import { outcomeCountsByEndpoint } from '../slo/queries';
 import { errorFields, logger } from '../telemetry/logger';
+import { setEndpointCount } from '../telemetry/metrics';
 import { readAvailability } from '../telemetry/shared-state';
 import type { AlertNotifier } from './notifier';
 import { budgetBurnDecisions, type Decisions, sustainedOpenDecisions } from './rules';
@@ -65,6 +66,7 @@ export class AlertEvaluator {
     const db = this.options.db();
     const cfg = this.options.config;
     const [endpoints, open] = await Promise.all([readAvailability(db, now), openAlertRefs(db)]);
+    setEndpointCount(endpoints.length);
     await this.apply(sustainedOpenDecisions(endpoints, open, cfg.openLimitMs, now), now);
 
     if (now - this.lastBurnCheck < cfg.burnEvaluateMs) return;

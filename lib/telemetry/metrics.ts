@@ -175,6 +175,17 @@ function registerSharedGauges(meter: ReturnType<MeterProvider['getMeter']>, stat
   );
 }
 
+/**
+ * Updates the endpoint count that decides whether counters carry the endpoint label. The
+ * alert evaluator calls it every cycle and each scrape refreshes it.
+ *
+ * NOTE: an instance without a dispatcher refreshes the count only when scraped, so its
+ * override transitions may use a stale count between scrapes.
+ */
+export function setEndpointCount(count: number): void {
+  metrics().endpointCount = count;
+}
+
 /** The endpoint label while the deployment has few enough endpoints; otherwise none. */
 function endpointLabel(state: Metrics, endpointId: string): Attributes {
   return state.endpointCount <= observabilityConfig().metricsMaxEndpoints ? { endpoint: endpointId } : {};

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type AppInstance, startApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { findSamples, parseSamples, type Sample } from '../support/prometheus-text';
 import { type Receiver, startReceiver } from '../support/receiver';
 import { type Gateway, setupGateway, waitFor } from '../support/scenario';
 
@@ -54,6 +55,8 @@ beforeAll(async () => {
     SWITCHYARD_ALERT_BURN_EVALUATE_MS: '100',
     SWITCHYARD_ALERT_BURN_MIN_ATTEMPTS: '10',
     SWITCHYARD_METRICS_CACHE_MS: '0',
+    // Three endpoints exceed this, so metrics aggregate per tier instead of per endpoint.
+    SWITCHYARD_METRICS_MAX_ENDPOINTS: '2',
     SWITCHYARD_ALERT_WEBHOOK_URL: alertReceiver.url,
     SWITCHYARD_ALERT_WEBHOOK_SECRET: ALERT_SECRET,
   };
@@ -67,6 +70,9 @@ beforeAll(async () => {
   // Never trips and never retries, so each event is exactly one counted attempt.
   burning = await setupGateway(first, { url: burningReceiver.url, name: 'reports', breaker: { minVolume: 1000 }, retry: { maxAttempts: 1, baseDelayMs: 50, maxDelayMs: 100 } });
   expect((await first.api('PATCH', `/api/v1/endpoints/${critical.endpointId}`, { tier: 'critical' })).status).toBe(200);
+  // A scrape refreshes each instance's endpoint count at once; otherwise it lags by up to one
+  // evaluation cycle, and a transition in that gap would still carry the endpoint label.
+  for (const app of [first, second]) expect((await fetch(`${app.url}/api/metrics`)).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -187,10 +193,21 @@ describe('budget-burn alert', () => {
     expect(listed.body.data[0].runbook).toBe('docs/runbooks/sustained-open.md#error-budget-burn');
 
     // Both instances read the same shared state, so both report the open alert.
+    const scrapes: Sample[][] = [];
     for (const app of [first, second]) {
       const text = await (await fetch(`${app.url}/api/metrics`)).text();
       expect(text).toContain('switchyard_alerts_open{kind="budget_burn",tier="standard"} 1');
+      scrapes.push(parseSamples(text));
     }
+
+    // Above SWITCHYARD_METRICS_MAX_ENDPOINTS no series carries an endpoint id.
+    const all = scrapes.flat();
+    expect(all.filter((sample) => sample.labels.endpoint !== undefined)).toEqual([]);
+    expect(findSamples(all, 'switchyard_breaker_state')).toEqual([]);
+    const failures = findSamples(all, 'switchyard_delivery_attempts_total', { tier: 'standard', outcome: 'failure' });
+    expect(failures.reduce((sum, sample) => sum + sample.value, 0)).toBe(10);
+    expect(findSamples(scrapes[0], 'switchyard_dead_letters', { tier: 'standard' }).map((sample) => sample.value)).toEqual([10]);
+    expect(findSamples(scrapes[0], 'switchyard_breaker_endpoints', { tier: 'standard', state: 'forced_open' }).map((sample) => sample.value)).toEqual([1]);
 
     // 90 successes bring the 5-minute error ratio to 10 %, below the 14.4 % that burns a 99 %
     // objective 14.4 times too fast.

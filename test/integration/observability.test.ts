@@ -34,6 +34,7 @@ let db: TestDatabase;
 let sql: pg.Client;
 let steadyReceiver: Receiver;
 let tripReceiver: Receiver;
+let otlpCollector: Receiver;
 let app: AppInstance;
 let steady: Gateway;
 let trip: Gateway;
@@ -57,9 +58,15 @@ beforeAll(async () => {
   // Every third request fails: 10 of the first 30.
   steadyReceiver = await startReceiver((n) => ({ status: n % 3 === 0 ? 500 : 200 }));
   tripReceiver = await startReceiver(() => ({ status: 503 }));
+  otlpCollector = await startReceiver(() => ({ status: 200, body: '{}', headers: { 'content-type': 'application/json' } }));
   app = await startApp({
     databaseUrl: db.url,
-    env: { SWITCHYARD_METRICS_CACHE_MS: '0', SWITCHYARD_LOG_LEVEL: 'debug' },
+    env: {
+      SWITCHYARD_METRICS_CACHE_MS: '0',
+      SWITCHYARD_LOG_LEVEL: 'debug',
+      OTEL_EXPORTER_OTLP_ENDPOINT: new URL(otlpCollector.url).origin,
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+    },
   });
   steady = await setupGateway(app, { url: steadyReceiver.url, name: 'steady', breaker: STEADY_BREAKER, retry: ONE_ATTEMPT });
   trip = await setupGateway(app, { url: tripReceiver.url, name: 'tripping', breaker: TRIP_BREAKER, retry: { maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 200 } });
@@ -71,6 +78,7 @@ afterAll(async () => {
   await app?.stop();
   await steadyReceiver?.close();
   await tripReceiver?.close();
+  await otlpCollector?.close();
   await sql?.end();
   await db?.drop();
 });
@@ -111,6 +119,18 @@ describe('metrics after a scripted run', () => {
     expect(sampleValue(samples, 'switchyard_ingress_rejections_total', { reason: rejected.body.error.code })).toBe(1);
     // A rejected request touches no breaker: still 30 attempts, no new delivery.
     expect(await attemptCount(steady.endpointId)).toBe(30);
+  });
+});
+
+describe('OTLP export', () => {
+  it('pushes the same instruments', async () => {
+    const request = await waitFor(
+      async () => otlpCollector.log.find((r) => r.path === '/v1/metrics' && r.body.includes('switchyard_delivery_attempts')),
+      10_000,
+      'an OTLP export with the attempts counter',
+    );
+    expect(request.method).toBe('POST');
+    expect(request.body.toString('utf8')).toContain('switchyard_breaker_state');
   });
 });
 
@@ -187,7 +207,15 @@ describe('breaker trip in metrics and history', () => {
       20_000,
       'breaker to close after probes',
     );
-    const probes = await app.api('GET', `/api/v1/endpoints/${trip.endpointId}/probes`);
+    // The probe that closes the breaker is stored with the next batch of attempts, just after.
+    const probes = await waitFor(
+      async () => {
+        const reply = await app.api('GET', `/api/v1/endpoints/${trip.endpointId}/probes`);
+        return reply.body.data?.[0]?.successes === TRIP_BREAKER.successThreshold ? reply : null;
+      },
+      5_000,
+      'the closing probe to be stored',
+    );
     expect(probes.status).toBe(200);
     expect(probes.body.data).toHaveLength(1);
     const episode = probes.body.data[0];
