@@ -1,6 +1,6 @@
 // npm run user:create -- --email EMAIL --role viewer|operator|admin
 // Creates a console user in DATABASE_URL, for example the first admin. The password comes from
-// SWITCHYARD_USER_PASSWORD or, when that is unset, from standard input (first line).
+// SWITCHYARD_USER_PASSWORD or, when that is unset or empty, from standard input (first line).
 import { parseArgs } from 'node:util';
 
 import { applyMigrations, migrationsDir } from '../lib/db/migrate';
@@ -24,7 +24,7 @@ async function readPasswordFromStdin(): Promise<string> {
 runScript(async () => {
   const { values } = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' } }, strict: true });
   if (!values.email || !values.role) throw new Error(USAGE);
-  const password = process.env.SWITCHYARD_USER_PASSWORD ?? (await readPasswordFromStdin());
+  const password = process.env.SWITCHYARD_USER_PASSWORD || (await readPasswordFromStdin());
   const parsed = CreateUserSchema.safeParse({ email: values.email, role: values.role, password });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -24,7 +24,7 @@ const OPEN_LIMIT = { perSecond: 100_000, burst: 1_000_000 };
 type Reply = { status: number; body: any; retryAfter: string | null };
 
 async function post(app: AppInstance, source: string, body: string | Uint8Array, headers: Record<string, string>): Promise<Reply> {
-  const response = await fetch(`${app.url}/api/v1/ingest/${source}`, { method: 'POST', headers, body });
+  const response = await fetch(`${app.url}/api/v1/ingest/${source}`, { method: 'POST', headers, body: typeof body === 'string' ? body : Buffer.from(body) });
   const text = await response.text();
   let parsed: unknown = text;
   try {
