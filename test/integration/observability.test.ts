@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -119,6 +121,17 @@ describe('metrics after a scripted run', () => {
     expect(sampleValue(samples, 'switchyard_ingress_rejections_total', { reason: rejected.body.error.code })).toBe(1);
     // A rejected request touches no breaker: still 30 attempts, no new delivery.
     expect(await attemptCount(steady.endpointId)).toBe(30);
+  });
+});
+
+describe('exposition format', () => {
+  const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
+
+  it.skipIf(!hasPromtool)('passes promtool check metrics', async () => {
+    const text = await (await fetch(`${app.url}/api/metrics`)).text();
+    const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });
 
