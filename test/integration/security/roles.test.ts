@@ -139,8 +139,16 @@ function routeExists(pattern: string): boolean {
 }
 
 // Routes that take no management credentials: producers sign their requests, and health,
-// metrics, sign-in and sign-out are open by design.
-const OPEN_ROUTES = ['GET /api/health', 'GET /api/metrics', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/v1/ingest/[source]'];
+// metrics, sign-in and sign-out are open by design. The benchmark route answers 404 unless
+// the server was started with SWITCHYARD_BENCH_ROUTES=1.
+const OPEN_ROUTES = [
+  'GET /api/health',
+  'GET /api/metrics',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/v1/ingest/[source]',
+  'POST /api/bench/empty',
+];
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 const ROLE_NAMES: Role[] = ['viewer', 'operator', 'admin'];
@@ -269,6 +277,12 @@ describe('route roles', () => {
   it('keeps routes without credentials open', async () => {
     expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
     expect((await fetch(`${app.url}/api/metrics`)).status).toBe(200);
+  });
+
+  it('keeps the benchmark route off by default', async () => {
+    if (!routeExists('/api/bench/empty')) return;
+    const response = await fetch(`${app.url}/api/bench/empty`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
   });
 
   it('rejects a malformed Authorization header with 401', async () => {
