@@ -59,6 +59,11 @@ function originHost(origin: string): string | null {
  */
 function checkOrigin(request: Request, principal: Principal): void {
   if (principal.via !== 'session' || request.method === 'GET' || request.method === 'HEAD') return;
+  assertSameOrigin(request);
+}
+
+/** Throws 403 unless the request's Origin header names this server's host. */
+export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   if (!origin || !host || originHost(origin) !== host) {

@@ -377,6 +377,14 @@ describe('users, tokens and sessions', () => {
     expect((await wrong.json()).error.message).toBe((await unknown.json()).error.message);
   });
 
+  it('rejects sign-in posted from another site', async () => {
+    const credentials = { email: 'grace@example.com', password: 'correct horse battery' };
+    const foreign = await signIn(credentials, { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
+    expect((await signIn(credentials, { origin: app.url })).status).toBe(200);
+  });
+
   it('keeps token sign-in working', async () => {
     const response = await signIn({ token: TEST_ADMIN_TOKEN });
     expect(response.status).toBe(200);
