@@ -8,7 +8,11 @@ export type Runbook = { slug: string; title: string; markdown: string; path: str
 // name a path outside the folder.
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Returns the runbook folder, read at run time from the working directory the server started in. */
+/**
+ * Returns the runbook folder, read at run time from the working directory the server started
+ * in. The file calls below carry turbopackIgnore so the build does not trace the whole
+ * project into its output, which means a deployment must ship docs/runbooks beside the app.
+ */
 export function runbooksDir(): string {
   return path.join(process.cwd(), 'docs', 'runbooks');
 }
@@ -19,11 +23,16 @@ function titleOf(markdown: string, slug: string): string {
 }
 
 export async function listRunbooks(dir = runbooksDir()): Promise<RunbookSummary[]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.md') && SLUG.test(name.slice(0, -3))).sort();
+  const files = await readdir(/* turbopackIgnore: true */ dir);
+  const slugs = files
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => name.slice(0, -'.md'.length))
+    .filter((slug) => SLUG.test(slug))
+    .sort();
   return Promise.all(
-    names.map(async (name) => {
-      const slug = name.slice(0, -3);
-      return { slug, title: titleOf(await readFile(path.join(dir, name), 'utf8'), slug), path: `docs/runbooks/${name}` };
+    slugs.map(async (slug) => {
+      const markdown = await readFile(path.join(/* turbopackIgnore: true */ dir, `${slug}.md`), 'utf8');
+      return { slug, title: titleOf(markdown, slug), path: `docs/runbooks/${slug}.md` };
     }),
   );
 }
@@ -33,7 +42,7 @@ export async function getRunbook(slug: string, dir = runbooksDir()): Promise<Run
   if (!SLUG.test(slug)) return null;
   let markdown: string;
   try {
-    markdown = await readFile(path.join(dir, `${slug}.md`), 'utf8');
+    markdown = await readFile(path.join(/* turbopackIgnore: true */ dir, `${slug}.md`), 'utf8');
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return null;
     throw error;
