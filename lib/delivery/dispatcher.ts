@@ -237,7 +237,7 @@ export class Dispatcher {
     });
     const now = this.options.clock();
     const effects = attemptEffects({ delivery, endpoint, result, startedAt, now, wallNow: Date.now() }, this.random);
-    recordAttempt({ endpointId: endpoint.id, tier: endpoint.tier, outcome: effects.attempt.outcome, durationMs: result.durationMs, probeResult: permit ? effects.breaker : null });
+    recordAttempt({ endpointId: endpoint.id, tier: endpoint.tier, route: effects.attempt.route, outcome: effects.attempt.outcome, durationMs: result.durationMs, probeResult: permit ? effects.breaker : null });
 
     if (permit) {
       await finishProbe(permit, endpoint.breaker, effects.breaker, startedAt, now, { instanceId: this.options.instanceId, random: this.random });

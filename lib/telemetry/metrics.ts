@@ -191,10 +191,13 @@ function endpointLabel(state: Metrics, endpointId: string): Attributes {
   return state.endpointCount <= observabilityConfig().metricsMaxEndpoints ? { endpoint: endpointId } : {};
 }
 
-/** Records one finished attempt and, for a probe, its result as the breaker counted it. */
-export function recordAttempt(input: { endpointId: string; tier: string; outcome: string; durationMs: number; probeResult: string | null }): void {
+/**
+ * Records one finished attempt and, for a probe, its result as the breaker counted it.
+ * `route` is primary or fallback; only primary attempts measure the endpoint's own receiver.
+ */
+export function recordAttempt(input: { endpointId: string; tier: string; route: string; outcome: string; durationMs: number; probeResult: string | null }): void {
   const state = metrics();
-  const labels = { ...endpointLabel(state, input.endpointId), tier: input.tier, outcome: input.outcome };
+  const labels = { ...endpointLabel(state, input.endpointId), tier: input.tier, route: input.route, outcome: input.outcome };
   state.instruments.attempts.add(1, labels);
   state.instruments.attemptDuration.record(input.durationMs / 1000, labels);
   if (input.probeResult !== null) {
