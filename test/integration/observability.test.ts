@@ -94,7 +94,7 @@ describe('metrics after a scripted run', () => {
     // The counter is recorded before the attempt row is written; both are done by now.
     const samples = await scrape();
     const labels = { endpoint: steady.endpointId, tier: 'standard' };
-    expect(sampleValue(samples, 'switchyard_delivery_attempts_total', { ...labels, outcome: 'success' })).toBe(20);
+    expect(sampleValue(samples, 'switchyard_delivery_attempts_total', { ...labels, route: 'primary', outcome: 'success' })).toBe(20);
     expect(sampleValue(samples, 'switchyard_delivery_attempts_total', { ...labels, outcome: 'failure' })).toBe(10);
     expect(sampleValue(samples, 'switchyard_delivery_attempt_duration_seconds_count', { ...labels, outcome: 'success' })).toBe(20);
     expect(sampleValue(samples, 'switchyard_delivery_attempt_duration_seconds_bucket', { ...labels, outcome: 'failure', le: '+Inf' })).toBe(10);
