@@ -15,8 +15,8 @@ export type EndpointAvailability = { id: string; tier: Tier; state: string; unav
 /**
  * Raises a sustained_open alert for an endpoint unavailable longer than its tier's limit, with
  * `startedAt` at the moment it crossed the limit. Resolves an open one when the breaker sends
- * again, or when the alert belongs to an earlier episode (the breaker closed and re-opened
- * between two evaluations); the new episode then raises its own alert once it is long enough.
+ * again. It also resolves an alert of an earlier episode, because the breaker closed and
+ * re-opened between two evaluations; the new episode gets its own alert once it is long enough.
  */
 export function sustainedOpenDecisions(
   endpoints: EndpointAvailability[],
@@ -67,11 +67,11 @@ export type BurnInput = {
 };
 
 /**
- * Fast-burn paging rule of the SRE workbook: raise a budget_burn alert when the burn rate over
- * both the last hour and the last five minutes reaches `threshold` (14.4 spends 2 % of a
- * 30-day budget in one hour), and the hour holds at least `minAttempts` counted attempts so a
- * handful of failures on a quiet endpoint does not page. Resolve once either window drops
- * below the threshold.
+ * Applies the SRE workbook's fast-burn paging rule. A budget_burn alert is raised when the
+ * burn rate over both the last hour and the last five minutes reaches `threshold` (14.4
+ * spends 2 % of a 30-day budget in one hour). The hour must also contain at least
+ * `minAttempts` counted attempts, so a handful of failures on a quiet endpoint does not page.
+ * The alert resolves once either window drops below the threshold.
  */
 export function budgetBurnDecisions(input: BurnInput, open: OpenAlertRef[], now: number): Decisions {
   const decisions: Decisions = { raise: [], resolve: [] };

@@ -44,7 +44,7 @@ export type Tier = 'critical' | 'standard';
 export type ObservabilityConfig = {
   objectives: Record<Tier, number>;
   sloWindowDays: number;
-  /** Longest time a breaker may stay unavailable before a sustained_open alert, in ms. */
+  /** Maximum time a breaker may stay unavailable before a sustained_open alert, in ms. */
   openLimitMs: Record<Tier, number>;
   burnRateThreshold: number;
   burnMinAttempts: number;

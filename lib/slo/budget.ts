@@ -4,8 +4,8 @@
 /**
  * Attempt outcomes that count for availability. A success is good; a failure (5xx or 408),
  * timeout or network error is bad. Throttled replies (429, 503 with Retry-After), permanent
- * rejections (other 3xx/4xx), 410 Gone and refused targets count as neither: the receiver
- * either answered deliberately or was never called.
+ * rejections (other 3xx/4xx), 410 Gone and refused targets count as neither, because the
+ * receiver either replied on purpose or was never called.
  */
 export const GOOD_OUTCOMES = ['success'] as const;
 export const BAD_OUTCOMES = ['failure', 'timeout', 'network'] as const;

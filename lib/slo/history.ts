@@ -71,6 +71,7 @@ export async function endpointProbeEpisodes(
     [endpointId, new Date(range.since), new Date(range.until), range.limit],
   );
   if (starts.rows.length === 0) return [];
+
   const firstSeq = starts.rows[starts.rows.length - 1].seq;
   const lastSeq = starts.rows[0].seq;
   const transitions = await db.query<TransitionRow>(
@@ -82,6 +83,7 @@ export async function endpointProbeEpisodes(
      ORDER BY seq`,
     [endpointId, firstSeq, lastSeq],
   );
+
   const points = transitions.rows.map(toPoint);
   const from = points[0].at;
   const to = points[points.length - 1].to === 'half_open' ? null : points[points.length - 1].at;
@@ -91,6 +93,7 @@ export async function endpointProbeEpisodes(
       ORDER BY started_at`,
     [endpointId, new Date(from), to === null ? null : new Date(to)],
   );
+
   const probes: ProbeAttempt[] = attempts.rows.map((row) => ({
     id: row.id,
     deliveryId: row.delivery_id,
@@ -99,6 +102,7 @@ export async function endpointProbeEpisodes(
     status: row.status,
     durationMs: row.duration_ms,
   }));
+
   const starting = new Set(starts.rows.map((row) => row.seq));
   const wanted = new Set(transitions.rows.filter((row) => starting.has(row.seq)).map((row) => row.id));
   return buildProbeEpisodes(points, probes).filter((episode) => wanted.has(episode.transitionId));

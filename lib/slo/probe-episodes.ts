@@ -42,11 +42,13 @@ export function buildProbeEpisodes(transitions: TransitionPoint[], attempts: Pro
       .sort((a, b) => a.startedAt - b.startedAt);
     const successes = inEpisode.filter((a) => a.outcome === 'success').length;
     const failures = inEpisode.filter((a) => FAILED_PROBE.has(a.outcome)).length;
+    let result = 'ongoing';
+    if (end !== null) result = end.to === 'open' ? 'reopened' : end.to;
     episodes.push({
       transitionId: start.id,
       startedAt: start.at,
       endedAt: end?.at ?? null,
-      result: end === null ? 'ongoing' : end.to === 'open' ? 'reopened' : end.to,
+      result,
       endReason: end?.reason ?? null,
       probes: inEpisode.length,
       successes,

@@ -186,7 +186,7 @@ export function setEndpointCount(count: number): void {
   metrics().endpointCount = count;
 }
 
-/** The endpoint label while the deployment has few enough endpoints; otherwise none. */
+/** Returns the endpoint label while the deployment has few enough endpoints, otherwise none. */
 function endpointLabel(state: Metrics, endpointId: string): Attributes {
   return state.endpointCount <= observabilityConfig().metricsMaxEndpoints ? { endpoint: endpointId } : {};
 }

@@ -75,7 +75,7 @@ export async function readEndpointFigures(db: Db, now: number): Promise<Endpoint
 export async function readBudgets(db: Db, endpoints: EndpointFigures[], now: number): Promise<Map<string, BudgetFigures>> {
   const cfg = observabilityConfig();
   // NOTE: the SLO window scan reads every attempt of the last windowDays through the
-  // (endpoint_id, started_at) index; at millions of attempts a day it needs a rollup table.
+  // (endpoint_id, started_at) index. At millions of attempts a day it needs a rollup table.
   const [window, hour, sixHours] = await Promise.all([
     outcomeCountsByEndpoint(db, now - cfg.sloWindowDays * 24 * HOUR_MS, now + 1),
     outcomeCountsByEndpoint(db, now - HOUR_MS, now + 1),
