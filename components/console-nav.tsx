@@ -10,6 +10,7 @@ const LINKS = [
   { href: '/', label: 'Overview' },
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/audit', label: 'Audit' },
+  { href: '/runbooks', label: 'Runbooks' },
 ];
 
 function isActive(pathname: string, href: string): boolean {

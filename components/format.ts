@@ -105,6 +105,7 @@ const localFormat = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
 });
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const minuteClockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** Formats an ISO time in the browser's zone, e.g. "Mar 04, 2026, 14:05:09". */
 export function formatLocalTime(iso: string): string {
@@ -116,6 +117,12 @@ export function formatLocalTime(iso: string): string {
 export function formatClock(iso: string | number): string {
   const time = typeof iso === 'number' ? iso : Date.parse(iso);
   return Number.isNaN(time) ? String(iso) : clockFormat.format(time);
+}
+
+/** Formats an axis tick in the browser's zone: "14:05" on whole minutes, "14:05:30" otherwise. */
+export function formatTimeTick(time: number): string {
+  if (Number.isNaN(time)) return String(time);
+  return time % 60_000 === 0 ? minuteClockFormat.format(time) : clockFormat.format(time);
 }
 
 /** Formats an ISO time as UTC for hover text, e.g. "2026-03-04 13:05:09 UTC". */

@@ -13,6 +13,8 @@ import { StateBadge } from './state-badge';
 
 type Step = 'edit' | 'confirm';
 
+const MANUAL_OVERRIDE_RUNBOOK = '/runbooks/manual-override';
+
 /** Roles that may override a breaker. */
 const OVERRIDE_ROLES: readonly Role[] = ['operator', 'admin'];
 
@@ -127,6 +129,13 @@ export function OverrideDialog({ endpoint, role }: { endpoint: EndpointDetail; r
         <p className="small">
           Current state: <StateBadge state={endpoint.breaker.state} />
         </p>
+        <p className="small">
+          Which action fits which situation:{' '}
+          <Link href={MANUAL_OVERRIDE_RUNBOOK} target="_blank" rel="noopener" data-testid="override-runbook">
+            manual override runbook
+          </Link>{' '}
+          (opens in a new tab, so this form stays as it is).
+        </p>
 
         {step === 'edit' ? (
           <form onSubmit={review} noValidate>
@@ -170,6 +179,7 @@ export function OverrideDialog({ endpoint, role }: { endpoint: EndpointDetail; r
                   id={`${id}-expiry`}
                   data-testid="override-expiry"
                   type="datetime-local"
+                  step={1}
                   value={expiry}
                   onChange={(event) => setExpiry(event.target.value)}
                   aria-invalid={expiryInvalid || fieldError === 'expiresAt' || undefined}

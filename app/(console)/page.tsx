@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { Suspense } from 'react';
+import { Suspense, useId } from 'react';
 
 import { EmptyState } from '@/components/empty-state';
 import { EndpointFilters } from '@/components/endpoint-filters';
@@ -14,14 +14,56 @@ import { QueryState } from '@/components/query-state';
 import { StateCounts } from '@/components/state-counts';
 import { useCursorPages } from '@/components/use-cursor-pages';
 import { useUrlFilters } from '@/components/use-url-filters';
-import { endpointQueries } from '@/lib/client/queries';
+import { endpointQueries, type EndpointSummary } from '@/lib/client/queries';
 
 const PAGE_SIZE = 50;
-const FILTER_KEYS = ['state', 'tier', 'q'] as const;
+const FILTER_KEYS = ['state', 'tier', 'q', 'sort'] as const;
+
+type SortKey = '' | 'in_state' | 'error_rate';
+
+const SORT_LABELS: Record<SortKey, string> = {
+  '': 'Server order (by id)',
+  in_state: 'Longest in current state first',
+  error_rate: 'Highest error rate first',
+};
+
+/**
+ * Sorts one page of endpoints in the browser. The endpoints route has no sort parameter, so
+ * this orders only the rows on screen, and pages still follow the server's id order.
+ */
+function sortPage(endpoints: EndpointSummary[], sort: string): EndpointSummary[] {
+  if (sort === 'in_state') {
+    const since = (endpoint: EndpointSummary) => (endpoint.breaker.since ? Date.parse(endpoint.breaker.since) : Number.POSITIVE_INFINITY);
+    return [...endpoints].sort((a, b) => since(a) - since(b));
+  }
+  if (sort === 'error_rate') return [...endpoints].sort((a, b) => (b.breaker.errorRate ?? -1) - (a.breaker.errorRate ?? -1));
+  return endpoints;
+}
+
+function SortControl({ value, onChange }: { value: string; onChange: (sort: string) => void }) {
+  const id = useId();
+  return (
+    <div className="filters">
+      <label htmlFor={id}>
+        Sort this page
+        <select id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-note`} data-testid="endpoint-sort">
+          {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
+            <option key={key} value={key}>
+              {SORT_LABELS[key]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span id={`${id}-note`} className="small muted sort-note">
+        Sorts the rows on this page only: the server pages endpoints by id.
+      </span>
+    </div>
+  );
+}
 
 function Overview() {
   const [filters, setFilters] = useUrlFilters(FILTER_KEYS);
-  const pages = useCursorPages(JSON.stringify(filters));
+  const pages = useCursorPages(JSON.stringify({ state: filters.state, tier: filters.tier, q: filters.q }));
   const list = useQuery(
     endpointQueries.list({
       state: filters.state || undefined,
@@ -46,7 +88,15 @@ function Overview() {
 
       <OpenAlerts />
 
-      <Panel title="Endpoints" actions={<EndpointFilters values={filters} onChange={setFilters} />}>
+      <Panel
+        title="Endpoints"
+        actions={
+          <>
+            <EndpointFilters values={filters} onChange={setFilters} />
+            <SortControl value={filters.sort} onChange={(sort) => setFilters({ sort })} />
+          </>
+        }
+      >
         <QueryState
           query={list}
           subject="endpoints"
@@ -61,7 +111,7 @@ function Overview() {
         >
           {(page) => (
             <div aria-busy={list.isPlaceholderData}>
-              <EndpointTable endpoints={page.data} />
+              <EndpointTable endpoints={sortPage(page.data, filters.sort)} />
               <Pager
                 pageNumber={pages.pageNumber}
                 nextCursor={page.nextCursor}

@@ -5,7 +5,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useRef, useState } from 'react';
 
 import { LoadingState } from '@/components/loading-state';
-import { authMutations } from '@/lib/client/queries';
+import { authMutations, type LoginRequest } from '@/lib/client/queries';
 
 /** Returns `next` when it is a path on this site, so the sign-in page cannot redirect elsewhere. */
 function safeNextPath(next: string | null): string {
@@ -14,13 +14,17 @@ function safeNextPath(next: string | null): string {
   return next;
 }
 
-function LoginForm() {
+function LoginForms() {
   const router = useRouter();
   const searchParams = useSearchParams();
   const nextPath = safeNextPath(searchParams.get('next'));
   const linkToken = searchParams.get('token');
   const login = useMutation(authMutations.login);
   const [token, setToken] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  // Which form sent the last request, so its error shows under that form only.
+  const [method, setMethod] = useState<'token' | 'password'>('password');
   const linkTokenUsed = useRef(false);
   const [cameFromLink] = useState(() => Boolean(linkToken));
 
@@ -31,11 +35,20 @@ function LoginForm() {
     linkTokenUsed.current = true;
     const cleanUrl = nextPath === '/' ? '/login' : `/login?next=${encodeURIComponent(nextPath)}`;
     window.history.replaceState(null, '', cleanUrl);
-    login.mutate(linkToken, { onSuccess: () => router.replace(nextPath) });
+    setMethod('token');
+    login.mutate({ token: linkToken }, { onSuccess: () => router.replace(nextPath) });
   }, [linkToken, nextPath, login, router]);
 
-  const trimmed = token.trim();
+  const trimmedToken = token.trim();
+  const trimmedEmail = email.trim();
   const signingInFromLink = cameFromLink && login.isPending;
+  const passwordError = method === 'password' && login.isError ? login.error : null;
+  const tokenError = method === 'token' && login.isError ? login.error : null;
+
+  const submit = (request: LoginRequest, via: 'token' | 'password') => {
+    setMethod(via);
+    login.mutate(request, { onSuccess: () => router.replace(nextPath) });
+  };
 
   return (
     <main className="login" id="main">
@@ -45,42 +58,96 @@ function LoginForm() {
 
       {signingInFromLink ? <LoadingState label="Signing in with the link's token…" /> : null}
 
-      <form
-        className="login-form"
-        aria-labelledby="login-heading"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!trimmed) return;
-          login.mutate(trimmed, { onSuccess: () => router.replace(nextPath) });
-        }}
-      >
-        <h2 id="login-heading">Sign in</h2>
-        <label htmlFor="login-token">Admin or API token</label>
-        <input
-          id="login-token"
-          name="token"
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={token}
-          onChange={(event) => setToken(event.target.value)}
-          aria-describedby="login-hint"
-          aria-invalid={login.isError || undefined}
-          data-testid="login-token"
-        />
-        <p id="login-hint" className="small muted">
-          The admin token is <code>SWITCHYARD_ADMIN_TOKEN</code>, or the one generated into the data folder on first
-          start. The server also prints a sign-in link when it starts.
-        </p>
-        {login.isError ? (
-          <p className="inline-error" role="alert" data-testid="login-error">
-            Sign-in failed: {login.error.message}
+      <div className="login-forms">
+        <form
+          className="login-form"
+          aria-labelledby="login-password-heading"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!trimmedEmail || !password) return;
+            submit({ email: trimmedEmail, password }, 'password');
+          }}
+        >
+          <h2 id="login-password-heading">Sign in with email and password</h2>
+          <label htmlFor="login-email">Email</label>
+          <input
+            id="login-email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            spellCheck={false}
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            aria-invalid={passwordError?.field === 'email' || undefined}
+            data-testid="login-email"
+          />
+          <label htmlFor="login-password">Password</label>
+          <input
+            id="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            aria-invalid={passwordError !== null || undefined}
+            aria-describedby="login-password-hint"
+            data-testid="login-password"
+          />
+          <p id="login-password-hint" className="small muted">
+            For console users an admin created with <code>POST /api/v1/users</code> or <code>npm run user:create</code>.
           </p>
-        ) : null}
-        <button type="submit" className="button primary" disabled={!trimmed || login.isPending} data-testid="login-submit">
-          {login.isPending ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+          {passwordError ? (
+            <p className="inline-error" role="alert" data-testid="login-password-error">
+              Sign-in failed: {passwordError.message}
+            </p>
+          ) : null}
+          <button
+            type="submit"
+            className="button primary"
+            disabled={!trimmedEmail || !password || login.isPending}
+            data-testid="login-password-submit"
+          >
+            {login.isPending && method === 'password' ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+
+        <form
+          className="login-form"
+          aria-labelledby="login-token-heading"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!trimmedToken) return;
+            submit({ token: trimmedToken }, 'token');
+          }}
+        >
+          <h2 id="login-token-heading">Sign in with a token</h2>
+          <label htmlFor="login-token">Admin or API token</label>
+          <input
+            id="login-token"
+            name="token"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={token}
+            onChange={(event) => setToken(event.target.value)}
+            aria-describedby="login-hint"
+            aria-invalid={tokenError !== null || undefined}
+            data-testid="login-token"
+          />
+          <p id="login-hint" className="small muted">
+            The admin token is <code>SWITCHYARD_ADMIN_TOKEN</code>, or the one generated into the data folder on first
+            start. The server also prints a sign-in link when it starts.
+          </p>
+          {tokenError ? (
+            <p className="inline-error" role="alert" data-testid="login-error">
+              Sign-in failed: {tokenError.message}
+            </p>
+          ) : null}
+          <button type="submit" className="button primary" disabled={!trimmedToken || login.isPending} data-testid="login-submit">
+            {login.isPending && method === 'token' ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </div>
     </main>
   );
 }
@@ -88,7 +155,7 @@ function LoginForm() {
 export default function LoginPage() {
   return (
     <Suspense fallback={<LoadingState label="Loading the sign-in page…" />}>
-      <LoginForm />
+      <LoginForms />
     </Suspense>
   );
 }

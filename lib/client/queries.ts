@@ -9,6 +9,10 @@ import { apiGet, apiPost, type QueryParams } from './api';
 export const LIVE_INTERVAL_MS = 2_000;
 /** Refresh interval of a running replay's progress. */
 export const REPLAY_INTERVAL_MS = 1_000;
+/** Refresh interval of the error budget, which counts 30 days of attempts on every request. */
+export const SLO_INTERVAL_MS = 5_000;
+/** Resolved alerts listed under the open ones on the overview. */
+export const RESOLVED_ALERTS_SHOWN = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Response shapes: the fields the console reads. The API may send more.
@@ -191,11 +195,101 @@ export type Alert = {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   details: Record<string, unknown>;
-  /** Repository path of the runbook for this alert. */
+  /** Repository path of the runbook for this alert, with a `#section` anchor for some kinds. */
   runbook: string;
+  /** Slug of the runbook for `/api/v1/runbooks/{slug}` and the console's runbook page. */
+  runbookSlug: string;
+  resolvedAt: string | null;
 };
 
 export type AuditVerification = { ok: boolean; checked: number; firstBroken: { id: string; seq: number | string } | null };
+
+/** Error budget of one endpoint over the SLO window, from `GET /api/v1/endpoints/{id}/slo`. */
+export type SloReport = {
+  endpointId: string;
+  /** Server time the figures end at. */
+  at: string;
+  tier: string;
+  /** Share of counted attempts that must succeed, e.g. 0.999. */
+  objective: number;
+  windowDays: number;
+  /** Successful attempts over the SLO window. */
+  good: number;
+  /** Failed, timed-out and network-error attempts over the SLO window. */
+  bad: number;
+  errorRatio: number;
+  /** 1 with no errors, 0 when the budget is spent, negative when overspent. */
+  budgetRemaining: number;
+  burnRate1h: number;
+  burnRate6h: number;
+};
+
+/** One stretch of a single breaker state, from the stored transitions. */
+export type StateInterval = {
+  state: BreakerState;
+  from: string;
+  to: string;
+  durationMs: number;
+  /** Reason and actor of the transition that entered the state. Null when the state began before `since`. */
+  reason: string | null;
+  actor: string | null;
+  transitionId: string | null;
+  ongoing: boolean;
+};
+
+/** Time the breaker sent nothing but probes: open, half-open and forced open joined. */
+export type OpenEpisode = {
+  from: string;
+  to: string;
+  durationMs: number;
+  ongoing: boolean;
+  /** True when the episode began before the range, so `from` is the range start. */
+  startedBeforeRange: boolean;
+  /** Unavailable states in the order the episode passed through them. */
+  states: BreakerState[];
+};
+
+export type TimelineMarker = {
+  kind: 'override' | 'config_change' | 'alert';
+  at: string;
+  actor: string;
+  /** Audit action, e.g. `breaker.override` or `endpoint.update`. */
+  action: string;
+  reason: string | null;
+  auditId: string;
+  /** Override: the state set. Config change: the settings that changed, as dotted paths. */
+  detail: string[];
+};
+
+export type Timeline = {
+  endpointId: string;
+  since: string;
+  until: string;
+  intervals: StateInterval[];
+  openDurations: OpenEpisode[];
+  markers: TimelineMarker[];
+};
+
+export type ProbeAttempt = { id: string; deliveryId: string; startedAt: string; outcome: string; status: number | null; durationMs: number };
+
+/** One half-open episode with the probe attempts that started in it. */
+export type ProbeEpisode = {
+  transitionId: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** `closed`, `reopened`, `ongoing`, or the operator state that ended the episode. */
+  result: string;
+  endReason: string | null;
+  probes: number;
+  successes: number;
+  failures: number;
+  /** Successes ÷ probes, or null when no probe ran. */
+  successRate: number | null;
+  attempts: ProbeAttempt[];
+};
+
+export type RunbookSummary = { slug: string; title: string; path: string };
+export type Runbook = RunbookSummary & { markdown: string };
 
 // ---------------------------------------------------------------------------------------------
 // Queries
@@ -244,6 +338,29 @@ export const endpointQueries = {
     queryOptions({
       queryKey: ['endpoints', 'detail', id, 'transitions'],
       queryFn: ({ signal }) => apiGet<{ data: TransitionRecord[] }>(`/api/v1/endpoints/${encodeId(id)}/transitions`, {}, signal),
+      refetchInterval: LIVE_INTERVAL_MS,
+    }),
+
+  slo: (id: string) =>
+    queryOptions({
+      queryKey: ['endpoints', 'detail', id, 'slo'],
+      queryFn: ({ signal }) => apiGet<SloReport>(`/api/v1/endpoints/${encodeId(id)}/slo`, {}, signal),
+      refetchInterval: SLO_INTERVAL_MS,
+    }),
+
+  /** State intervals, open episodes and markers of the last 24 hours (the route's default range). */
+  timeline: (id: string) =>
+    queryOptions({
+      queryKey: ['endpoints', 'detail', id, 'timeline'],
+      queryFn: ({ signal }) => apiGet<Timeline>(`/api/v1/endpoints/${encodeId(id)}/timeline`, {}, signal),
+      refetchInterval: LIVE_INTERVAL_MS,
+    }),
+
+  /** Half-open episodes of the last 24 hours, newest first, at most 50 (the route's defaults). */
+  probes: (id: string) =>
+    queryOptions({
+      queryKey: ['endpoints', 'detail', id, 'probes'],
+      queryFn: ({ signal }) => apiGet<{ data: ProbeEpisode[] }>(`/api/v1/endpoints/${encodeId(id)}/probes`, {}, signal),
       refetchInterval: LIVE_INTERVAL_MS,
     }),
 };
@@ -297,6 +414,31 @@ export const alertQueries = {
       queryFn: ({ signal }) => apiGet<Page<Alert>>('/api/v1/alerts', { status: 'open', limit: 100 }, signal),
       refetchInterval: LIVE_INTERVAL_MS,
     }),
+
+  recentlyResolved: () =>
+    queryOptions({
+      queryKey: ['alerts', 'resolved'],
+      queryFn: ({ signal }) => apiGet<Page<Alert>>('/api/v1/alerts', { status: 'resolved', limit: RESOLVED_ALERTS_SHOWN }, signal),
+      refetchInterval: LIVE_INTERVAL_MS,
+    }),
+};
+
+export const runbookQueries = {
+  all: ['runbooks'] as const,
+
+  list: () =>
+    queryOptions({
+      queryKey: ['runbooks', 'list'],
+      queryFn: ({ signal }) => apiGet<{ data: RunbookSummary[] }>('/api/v1/runbooks', {}, signal),
+      staleTime: 60_000,
+    }),
+
+  detail: (slug: string) =>
+    queryOptions({
+      queryKey: ['runbooks', 'detail', slug],
+      queryFn: ({ signal }) => apiGet<Runbook>(`/api/v1/runbooks/${encodeId(slug)}`, {}, signal),
+      staleTime: 60_000,
+    }),
 };
 
 export const auditQueries = {
@@ -314,13 +456,20 @@ export const auditQueries = {
 // Mutations. Each one waits for its invalidations, so the page shows the change when it settles.
 
 export type OverrideRequest = { endpointId: string; action: OverrideAction; reason: string; expiresAt?: string };
-export type ReplayRequest = { ids?: string[]; filter?: { endpointId?: string; since?: string; until?: string } };
+export type ReplayRequest = {
+  ids?: string[];
+  filter?: { endpointId?: string; since?: string; until?: string };
+  /** Dead letters moved back into the queue per second, 1 to 1000. The server default is 50. */
+  ratePerSecond?: number;
+};
+/** Sign-in with an admin or API token, or with a console user's email and password. */
+export type LoginRequest = { token: string } | { email: string; password: string };
 
 export const authMutations = {
   login: mutationOptions({
     mutationKey: ['auth', 'login'],
-    mutationFn: (token: string) => apiPost<unknown>('/api/auth/login', { token }),
-    onSuccess: (_data, _token, _result, context) => context.client.resetQueries(),
+    mutationFn: (request: LoginRequest) => apiPost<Session>('/api/auth/login', request),
+    onSuccess: (_data, _request, _result, context) => context.client.resetQueries(),
   }),
 
   logout: mutationOptions({
@@ -365,6 +514,18 @@ export const replayMutations = {
       Promise.all([
         context.client.invalidateQueries({ queryKey: replayQueries.detail(replayId).queryKey }),
         context.client.invalidateQueries({ queryKey: deadLetterQueries.all }),
+        context.client.invalidateQueries({ queryKey: auditQueries.all }),
+      ]),
+  }),
+};
+
+export const alertMutations = {
+  acknowledge: mutationOptions({
+    mutationKey: ['alerts', 'acknowledge'],
+    mutationFn: (alertId: string) => apiPost<Alert>(`/api/v1/alerts/${encodeId(alertId)}/ack`),
+    onSuccess: (_data, _alertId, _result, context) =>
+      Promise.all([
+        context.client.invalidateQueries({ queryKey: alertQueries.all }),
         context.client.invalidateQueries({ queryKey: auditQueries.all }),
       ]),
   }),

@@ -22,11 +22,23 @@ import { deadLetterQueries, replayMutations, sessionQuery, type ReplayRequest } 
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['endpointId'] as const;
 const REPLAY_ROLES = ['operator', 'admin'];
+/** Replay rate bounds of the replay route, in dead letters moved back into the queue per second. */
+const MIN_RATE = 1;
+const MAX_RATE = 1000;
+const DEFAULT_RATE = 50;
+
+/** Returns the rate as a whole number in the route's range, or null when the text is not one. */
+function parseRate(text: string): number | null {
+  if (!/^\d+$/.test(text.trim())) return null;
+  const rate = Number(text.trim());
+  return rate >= MIN_RATE && rate <= MAX_RATE ? rate : null;
+}
 
 type PendingReplay = { kind: 'selected'; ids: string[] } | { kind: 'all'; endpointId: string };
 
 function DeadLetters() {
   const filterId = useId();
+  const rateId = useId();
   const [filters, setFilters] = useUrlFilters(FILTER_KEYS);
   const endpointId = filters.endpointId;
   const pages = useCursorPages(endpointId);
@@ -39,6 +51,8 @@ function DeadLetters() {
   const [pending, setPending] = useState<PendingReplay | null>(null);
   const [replay, setReplay] = useState<{ id: string; count: number } | null>(null);
   const [selectionKey, setSelectionKey] = useState(endpointId);
+  const [rateText, setRateText] = useState(String(DEFAULT_RATE));
+  const rate = parseRate(rateText);
 
   // A new endpoint filter starts with nothing selected and no delivery open.
   if (selectionKey !== endpointId) {
@@ -72,7 +86,9 @@ function DeadLetters() {
 
   const confirmReplay = () => {
     if (!pending) return;
-    const request: ReplayRequest = pending.kind === 'selected' ? { ids: pending.ids } : { filter: { endpointId: pending.endpointId } };
+    if (rate === null) return;
+    const target: ReplayRequest = pending.kind === 'selected' ? { ids: pending.ids } : { filter: { endpointId: pending.endpointId } };
+    const request: ReplayRequest = { ...target, ratePerSecond: rate };
     startReplay.mutate(request, {
       onSuccess: (started) => {
         setReplay({ id: started.replayId, count: started.count });
@@ -110,7 +126,7 @@ function DeadLetters() {
             type="button"
             className="button primary"
             data-testid="replay-selected"
-            disabled={!canReplay || selected.size === 0}
+            disabled={!canReplay || selected.size === 0 || rate === null}
             onClick={() => setPending({ kind: 'selected', ids: [...selected] })}
           >
             Replay selected ({selected.size})
@@ -119,11 +135,30 @@ function DeadLetters() {
             type="button"
             className="button"
             data-testid="replay-all"
-            disabled={!canReplay || !endpointId}
+            disabled={!canReplay || !endpointId || rate === null}
             onClick={() => setPending({ kind: 'all', endpointId })}
           >
             Replay all for this endpoint
           </button>
+          <label htmlFor={rateId} className="inline-field">
+            Rate (dead letters per second)
+            <input
+              id={rateId}
+              type="number"
+              inputMode="numeric"
+              min={MIN_RATE}
+              max={MAX_RATE}
+              step={1}
+              value={rateText}
+              onChange={(event) => setRateText(event.target.value)}
+              aria-invalid={rate === null || undefined}
+              aria-describedby={`${rateId}-help`}
+              data-testid="replay-rate"
+            />
+          </label>
+          <span id={`${rateId}-help`} className={rate === null ? 'field-message' : 'visually-hidden'}>
+            {rate === null ? `The rate must be a whole number from ${MIN_RATE} to ${MAX_RATE}.` : 'Each send still goes through the breaker.'}
+          </span>
           <span className="small muted" data-testid="replay-disabled-reason">
             {!canReplay && deniedReason
               ? deniedReason
@@ -184,13 +219,13 @@ function DeadLetters() {
       >
         {pending?.kind === 'all' ? (
           <p>
-            Every dead letter of <span className="mono">{pending.endpointId}</span> is sent again through its breaker and the
-            replay rate limit, keeping its delivery id. The server counts how many match when the replay starts.
+            Every dead letter of <span className="mono">{pending.endpointId}</span> is sent again through its breaker, at most{' '}
+            {rate ?? DEFAULT_RATE} per second, keeping its delivery id. The server counts how many match when the replay starts.
           </p>
         ) : pending?.kind === 'selected' ? (
           <p>
-            {plural(pending.ids.length, 'delivery', 'deliveries')} will be sent again through the endpoint&apos;s breaker and the
-            replay rate limit, each keeping its delivery id.
+            {plural(pending.ids.length, 'delivery', 'deliveries')} will be sent again through the endpoint&apos;s breaker, at most{' '}
+            {rate ?? DEFAULT_RATE} per second, each keeping its delivery id.
           </p>
         ) : null}
         {startReplay.isError ? <ErrorState title="The replay was not started" error={startReplay.error} /> : null}

@@ -13,32 +13,42 @@ import { ErrorState } from '@/components/error-state';
 import { formatMs, formatPercent, formatPercentile } from '@/components/format';
 import { LatestAttempts } from '@/components/latest-attempts';
 import { LoadingState } from '@/components/loading-state';
+import { OpenDurations } from '@/components/open-durations';
 import { Panel } from '@/components/panel';
+import { ProbeEpisodes } from '@/components/probe-episodes';
 import { QueryState } from '@/components/query-state';
+import { SloPanel } from '@/components/slo-panel';
 import { StateTimeline } from '@/components/state-timeline';
+import type { TimeDomain } from '@/components/time-axis';
 import { TransitionsTable } from '@/components/transitions-table';
 import { WindowChart } from '@/components/window-chart';
 import { endpointQueries, sessionQuery } from '@/lib/client/queries';
 
+function TimelineSection({ endpointId, domain, asOf }: { endpointId: string; domain: TimeDomain; asOf: number }) {
+  const timeline = useQuery(endpointQueries.timeline(endpointId));
+  return (
+    <QueryState query={timeline} subject="the state timeline">
+      {(data) => <StateTimeline timeline={data} domain={domain} asOf={asOf} />}
+    </QueryState>
+  );
+}
+
 function WindowPanel({ endpointId }: { endpointId: string }) {
   const buckets = useQuery(endpointQueries.buckets(endpointId));
-  const transitions = useQuery(endpointQueries.transitions(endpointId));
   return (
-    <Panel title="Window, last 15 minutes">
-      <QueryState
-        query={buckets}
-        subject="window buckets"
-        isEmpty={(series) => series.data.length === 0}
-        empty={<EmptyState title="No calls in the last 15 minutes.">Buckets appear here once deliveries are attempted.</EmptyState>}
-      >
+    <Panel title="Window, last 15 minutes" testId="window-panel">
+      <QueryState query={buckets} subject="window buckets">
         {(series) => {
-          const slots = fillBuckets(series, buckets.dataUpdatedAt);
+          const { slots, domain, bucketMs } = fillBuckets(series, buckets.dataUpdatedAt);
+          const percentile = formatPercentile(series.thresholds.latencyPercentile);
           return (
             <>
               <div className="charts">
                 <WindowChart
                   title={`Error rate per ${series.bucketSeconds} s bucket`}
                   buckets={slots}
+                  domain={domain}
+                  bucketMs={bucketMs}
                   value={(bucket) => (bucket.errorRate === null ? null : bucket.errorRate * 100)}
                   threshold={series.thresholds.failureRateThreshold * 100}
                   yAxisLabel="Error rate (%)"
@@ -47,21 +57,60 @@ function WindowPanel({ endpointId }: { endpointId: string }) {
                   testId="error-rate-chart"
                 />
                 <WindowChart
-                  title={`${formatPercentile(series.thresholds.latencyPercentile)} latency per ${series.bucketSeconds} s bucket`}
+                  title={`${percentile} latency per ${series.bucketSeconds} s bucket`}
                   buckets={slots}
+                  domain={domain}
+                  bucketMs={bucketMs}
                   value={(bucket) => bucket.latencyPercentileMs}
                   threshold={series.thresholds.latencyThresholdMs}
-                  yAxisLabel={`${formatPercentile(series.thresholds.latencyPercentile)} latency (ms)`}
+                  yAxisLabel={`${percentile} latency (ms)`}
                   format={formatMs}
                   yMax="auto"
                   testId="latency-chart"
                 />
               </div>
-              {transitions.data ? <StateTimeline transitions={transitions.data.data} asOf={buckets.dataUpdatedAt} /> : null}
-              <BucketFiguresTable series={series} />
+              <TimelineSection endpointId={endpointId} domain={domain} asOf={buckets.dataUpdatedAt} />
+              {series.data.length === 0 ? (
+                <EmptyState title="No calls in the last 15 minutes.">Buckets appear here once deliveries are attempted.</EmptyState>
+              ) : (
+                <BucketFiguresTable series={series} />
+              )}
             </>
           );
         }}
+      </QueryState>
+    </Panel>
+  );
+}
+
+function ProbesPanel({ endpointId, successThreshold }: { endpointId: string; successThreshold: number }) {
+  const probes = useQuery(endpointQueries.probes(endpointId));
+  return (
+    <Panel title="Probe outcomes, last 24 hours" testId="probes-panel">
+      <QueryState query={probes} subject="probe episodes">
+        {(page) => <ProbeEpisodes episodes={page.data} successThreshold={successThreshold} />}
+      </QueryState>
+    </Panel>
+  );
+}
+
+function OpenDurationsPanel({ endpointId }: { endpointId: string }) {
+  const timeline = useQuery(endpointQueries.timeline(endpointId));
+  return (
+    <Panel title="Open durations, last 24 hours" testId="open-durations-panel">
+      <QueryState query={timeline} subject="open durations">
+        {(data) => <OpenDurations timeline={data} />}
+      </QueryState>
+    </Panel>
+  );
+}
+
+function SloSection({ endpointId }: { endpointId: string }) {
+  const slo = useQuery(endpointQueries.slo(endpointId));
+  return (
+    <Panel title="Error budget" testId="slo-section">
+      <QueryState query={slo} subject="the error budget">
+        {(report) => <SloPanel slo={report} />}
       </QueryState>
     </Panel>
   );
@@ -109,6 +158,11 @@ export default function EndpointPage() {
       <BreakerConfigList config={detail.breakerConfig} retry={detail.retry} />
 
       <WindowPanel endpointId={endpointId} />
+      <div className="panel-pair">
+        <SloSection endpointId={endpointId} />
+        <ProbesPanel endpointId={endpointId} successThreshold={detail.breakerConfig.successThreshold} />
+      </div>
+      <OpenDurationsPanel endpointId={endpointId} />
 
       <Panel title="Transitions">
         <QueryState
