@@ -90,23 +90,50 @@ export async function claimBatch(
           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = b.endpoint_id AND ${DUE})
         FOR SHARE OF b SKIP LOCKED
      ),
-     candidates AS (
-       SELECT picked.id
-         FROM eligible
-         CROSS JOIN LATERAL (
-           SELECT d.id FROM deliveries d
-            WHERE d.endpoint_id = eligible.endpoint_id AND ${DUE}
-            ORDER BY d.next_attempt_at
-            LIMIT eligible.capacity
+     -- Each kind of due delivery is read in next_attempt_at order from the index on
+     -- (endpoint_id, status, next_attempt_at), so a claim reads about capacity rows per
+     -- endpoint instead of sorting the endpoint's whole backlog. Each branch locks up to
+     -- capacity rows, and the ranking keeps the oldest capacity of them. The rest are
+     -- unlocked when the claim's transaction ends.
+     due AS (
+       SELECT eligible.endpoint_id, eligible.capacity, picked.id, picked.next_attempt_at
+         FROM eligible CROSS JOIN LATERAL (
+           SELECT d.id, d.next_attempt_at FROM deliveries d
+            WHERE d.endpoint_id = eligible.endpoint_id AND d.status = 'pending' AND d.next_attempt_at <= $1
+            ORDER BY d.next_attempt_at LIMIT eligible.capacity
             FOR UPDATE SKIP LOCKED
          ) picked
+       UNION ALL
+       SELECT eligible.endpoint_id, eligible.capacity, picked.id, picked.next_attempt_at
+         FROM eligible CROSS JOIN LATERAL (
+           SELECT d.id, d.next_attempt_at FROM deliveries d
+            WHERE d.endpoint_id = eligible.endpoint_id AND d.status = 'failed' AND d.next_attempt_at <= $1
+            ORDER BY d.next_attempt_at LIMIT eligible.capacity
+            FOR UPDATE SKIP LOCKED
+         ) picked
+       UNION ALL
+       SELECT eligible.endpoint_id, eligible.capacity, picked.id, picked.next_attempt_at
+         FROM eligible CROSS JOIN LATERAL (
+           SELECT d.id, d.next_attempt_at FROM deliveries d
+            WHERE d.endpoint_id = eligible.endpoint_id AND d.status = 'in_flight' AND d.lease_until < $1
+            ORDER BY d.next_attempt_at LIMIT eligible.capacity
+            FOR UPDATE SKIP LOCKED
+         ) picked
+     ),
+     candidates AS (
+       SELECT ranked.id
+         FROM (SELECT due.id, due.capacity, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.next_attempt_at) AS rank
+                 FROM due) ranked
+        WHERE ranked.rank <= ranked.capacity
         LIMIT $4
      ),
+     -- The id array makes PostgreSQL update through the primary key. Joined with the CTE
+     -- instead, the planner may hash-join against a scan of every delivery row.
      claimed AS (
        UPDATE deliveries d
           SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = false,
               route = CASE WHEN d.route = 'fallback_final' THEN d.route ELSE 'primary' END, updated_at = now()
-         FROM candidates WHERE d.id = candidates.id
+        WHERE d.id = ANY (ARRAY(SELECT id FROM candidates))
        RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe, d.route
      )
      ${WITH_BODY}`,
@@ -177,7 +204,7 @@ export async function claimFallback(
        UPDATE deliveries d
           SET status = 'in_flight', lease_until = $2, leased_by = $3, probe = false,
               route = CASE WHEN d.route = 'fallback_final' THEN d.route ELSE 'fallback' END, updated_at = now()
-         FROM candidates WHERE d.id = candidates.id
+        WHERE d.id = ANY (ARRAY(SELECT id FROM candidates))
        RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe, d.route
      )
      ${WITH_BODY}`,
