@@ -5,7 +5,6 @@ import type { CachedEndpoint } from '../registry/endpoint-cache';
 import { DELIVERY_CHANNEL, localBus } from '../registry/notify';
 import { acquireProbe, finishProbe, type ProbePermit } from '../registry/probes';
 import type { BreakerRegistry } from '../registry/registry';
-import { withTransaction } from '../db/tx';
 import { errorFields, logger } from '../telemetry/logger';
 import { recordAttempt } from '../telemetry/metrics';
 import { attemptEffects, attemptHeaders, type AttemptEffects } from './attempt';
@@ -25,7 +24,7 @@ export type DispatcherOptions = {
   /** Breaker window flush and trip evaluation interval, in ms. */
   flushMs?: number;
   random?: () => number;
-  /** Extra work run once per cycle, such as advancing replay jobs. */
+  /** Extra work, such as advancing replay jobs, run in a cycle at most every ON_CYCLE_MS. */
   onCycle?: () => Promise<unknown>;
 };
 
@@ -35,6 +34,12 @@ type InFlight = { endpointId: string; startedAt: number; promise: Promise<void> 
 const LEASE_MARGIN_MS = 5_000;
 const RESYNC_MS = 1_000;
 const RECORD_BATCH = 200;
+// Replay jobs move dead letters by the time elapsed since they started, so running them
+// every 100 ms instead of in every cycle only makes each slice larger. Under load this saves
+// one transaction per cycle.
+const ON_CYCLE_MS = 100;
+// Requests in flight per endpoint when the endpoint has no ramp-up limit and none in flight.
+const DEFAULT_CAPACITY = 16;
 
 /**
  * The delivery loop of one instance: claim due deliveries, send each through its endpoint's
@@ -47,14 +52,30 @@ export class Dispatcher {
   private readonly pending: AttemptEffects[] = [];
   private readonly releases: string[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** When the timer fires, on the performance.now() clock. */
+  private timerAt = Infinity;
   private running = false;
   private stopping = false;
   private cycling = false;
+  /** A wake-up arrived while a cycle ran; the next cycle starts without delay. */
+  private wokenDuringCycle = false;
+  /**
+   * True when the last claim may have left due deliveries behind, because it used all the
+   * room of an endpoint or an endpoint had no room while its requests were in flight. Each
+   * finished request then wakes the loop instead of leaving its slot idle until the next poll.
+   */
+  private moreDue = false;
+  /**
+   * Results being written while the next cycle claims. At most one write runs at a time, and
+   * the next cycle awaits it, so a failed write fails that cycle and its results are retried.
+   */
+  private recording: Promise<void> | null = null;
   private lastFlush = 0;
+  private lastOnCycle = 0;
   private lastResync = 0;
   private consecutiveErrors = 0;
   private readonly random: () => number;
-  private readonly wake = (): void => this.schedule(0);
+  private readonly wake = (): void => this.wakeUp();
 
   constructor(private readonly options: DispatcherOptions) {
     this.random = options.random ?? Math.random;
@@ -80,6 +101,7 @@ export class Dispatcher {
     const deadline = Date.now() + graceMs;
     while (this.cycling && Date.now() < deadline) await sleep(20);
     await Promise.race([Promise.allSettled([...this.inFlight.values()].map((f) => f.promise)), sleep(Math.max(0, deadline - Date.now()))]);
+    await this.recording?.catch(() => {});
     await this.recordPending().catch((error) => logger().error(errorFields(error), 'recording results at stop failed'));
     const unfinished = [...this.inFlight.keys()];
     await releaseClaims(this.options.db(), unfinished, this.options.instanceId).catch(() => {});
@@ -95,13 +117,31 @@ export class Dispatcher {
   private schedule(delayMs: number): void {
     if (!this.running || this.stopping) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.cycle(), delayMs);
+    this.timerAt = performance.now() + delayMs;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.cycle();
+    }, delayMs);
+  }
+
+  /**
+   * Runs a cycle as soon as possible. A timer that is already due is kept, because resetting
+   * it on every finished request would postpone the cycle for as long as requests keep finishing.
+   */
+  private wakeUp(): void {
+    if (this.timer && this.timerAt <= performance.now()) return;
+    this.schedule(0);
   }
 
   private async cycle(): Promise<void> {
-    if (this.cycling || this.stopping) return;
+    if (this.stopping) return;
+    if (this.cycling) {
+      this.wokenDuringCycle = true;
+      return;
+    }
     this.cycling = true;
-    let claimedFull = false;
+    this.wokenDuringCycle = false;
+    let claimed = 0;
     try {
       const now = this.options.clock();
       if (now - this.lastResync >= RESYNC_MS) {
@@ -109,10 +149,13 @@ export class Dispatcher {
         await this.options.registry.resync();
       }
       await this.options.registry.tick(now);
-      claimedFull = await this.claimAndSend(now);
+      claimed = await this.claimAndSend(now);
       await this.probeHalfOpen(now);
-      if (this.options.onCycle) await this.options.onCycle();
-      await this.recordPending();
+      if (this.options.onCycle && now - this.lastOnCycle >= ON_CYCLE_MS) {
+        this.lastOnCycle = now;
+        await this.options.onCycle();
+      }
+      await this.recordInBackground();
       if (now - this.lastFlush >= (this.options.flushMs ?? 250)) {
         this.lastFlush = now;
         await this.options.registry.flush(now, this.slowInFlight(now));
@@ -128,7 +171,10 @@ export class Dispatcher {
       this.cycling = false;
     }
     const backoff = this.consecutiveErrors > 0 ? Math.min(5_000, 200 * 2 ** Math.min(this.consecutiveErrors, 5)) : null;
-    this.schedule(backoff ?? (claimedFull || this.pending.length > 0 ? 5 : this.options.pollMs));
+    // Go on at once while work is flowing. Otherwise wait for a wake-up (a notification or,
+    // with moreDue, a finished request) or the next poll.
+    const busy = claimed > 0 || this.pending.length > 0 || this.releases.length > 0 || this.recording !== null || this.wokenDuringCycle;
+    this.schedule(backoff ?? (busy ? 0 : this.options.pollMs));
   }
 
   private capacities(now: number): Map<string, number> {
@@ -149,22 +195,32 @@ export class Dispatcher {
     return endpoint.breaker.maxConcurrent;
   }
 
-  private async claimAndSend(now: number): Promise<boolean> {
+  /** Claims and launches due deliveries; returns how many it launched and sets moreDue. */
+  private async claimAndSend(now: number): Promise<number> {
     const room = (this.options.maxInFlight ?? 256) - this.inFlight.size;
-    if (room <= 0) return false;
+    if (room <= 0) {
+      this.moreDue = true;
+      return 0;
+    }
+
     const batchSize = Math.min(room, 200);
+    const capacities = this.capacities(now);
     const claimed = await claimBatch(this.options.db(), {
       now,
       leaseUntil: now + this.leaseMs(),
       instanceId: this.options.instanceId,
       batchSize,
-      defaultCapacity: 16,
-      capacities: this.capacities(now),
+      defaultCapacity: DEFAULT_CAPACITY,
+      capacities,
     });
     for (const delivery of claimed) this.launch(delivery, null);
+
     const fallbackRoom = Math.min((this.options.maxInFlight ?? 256) - this.inFlight.size, 100);
+    // The fallback claim scans each endpoint's due deliveries, so it only runs when some
+    // endpoint has a fallback URL. The cache learns of a new fallback URL from the endpoint's
+    // change notification, or from the resync within RESYNC_MS.
     const fallback =
-      fallbackRoom > 0
+      fallbackRoom > 0 && this.anyFallbackUrl()
         ? await claimFallback(this.options.db(), {
             now,
             leaseUntil: now + this.leaseMs(),
@@ -174,7 +230,25 @@ export class Dispatcher {
           })
         : [];
     for (const delivery of fallback) this.launch(delivery, null);
-    return claimed.length === batchSize || fallback.length === fallbackRoom;
+
+    this.moreDue = claimed.length === batchSize || (fallbackRoom > 0 && fallback.length === fallbackRoom) || this.usedAllRoom(claimed, capacities);
+    return claimed.length + fallback.length;
+  }
+
+  private anyFallbackUrl(): boolean {
+    for (const endpoint of this.options.registry.all()) if (endpoint.fallbackUrl) return true;
+    return false;
+  }
+
+  /** True when some endpoint got as many deliveries as it had room for, or had no room. */
+  private usedAllRoom(claimed: ClaimedDelivery[], capacities: Map<string, number>): boolean {
+    const perEndpoint = new Map<string, number>();
+    for (const delivery of claimed) perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    for (const [endpointId, count] of perEndpoint) {
+      if (count >= (capacities.get(endpointId) ?? DEFAULT_CAPACITY)) return true;
+    }
+    for (const capacity of capacities.values()) if (capacity === 0) return true;
+    return false;
   }
 
   private leaseMs(): number {
@@ -204,7 +278,7 @@ export class Dispatcher {
       .catch((error) => logger().error({ ...errorFields(error), deliveryId: delivery.id }, 'attempt failed unexpectedly'))
       .finally(() => {
         this.inFlight.delete(delivery.id);
-        if (this.pending.length >= RECORD_BATCH) this.schedule(0);
+        if (this.moreDue || this.pending.length >= RECORD_BATCH) this.wakeUp();
       });
     this.inFlight.set(delivery.id, { endpointId: delivery.endpointId, startedAt, promise });
   }
@@ -254,6 +328,22 @@ export class Dispatcher {
     );
   }
 
+  /**
+   * Waits for the previous write of results, rethrowing its failure. Then starts writing the
+   * results gathered since without waiting for it, so the next claim runs meanwhile.
+   */
+  private async recordInBackground(): Promise<void> {
+    const previous = this.recording;
+    this.recording = null;
+    if (previous) await previous;
+    if (this.pending.length === 0 && this.releases.length === 0) return;
+    const recording = this.recordPending();
+    // The next cycle or stop() awaits this promise; the handler only keeps a rejection from
+    // counting as unhandled before then.
+    recording.catch(() => {});
+    this.recording = recording;
+  }
+
   private async recordPending(): Promise<void> {
     if (this.releases.length > 0) {
       const ids = this.releases.splice(0);
@@ -262,13 +352,11 @@ export class Dispatcher {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, 500);
       try {
-        await withTransaction((db) =>
-          recordAttempts(
-            db,
-            this.options.instanceId,
-            batch.map((e) => e.attempt),
-            batch.map((e) => e.update),
-          ),
+        await recordAttempts(
+          this.options.db(),
+          this.options.instanceId,
+          batch.map((e) => e.attempt),
+          batch.map((e) => e.update),
         );
       } catch (error) {
         // Keep the results for the next cycle; their claims stay leased to this instance.
