@@ -131,6 +131,30 @@ describe('three instances, one breaker', () => {
     }
   });
 
+  it('stops every instance on a transition whose notification was lost', async () => {
+    // Claims read the breaker row itself, and the cache heals by resync every second, so a
+    // transition committed without NOTIFY still stops every instance.
+    const current = await sql.query<{ version: number; state: string }>('SELECT version, state FROM breaker_states WHERE endpoint_id = $1', [gateway.endpointId]);
+    const { version, state } = current.rows[0];
+    await sql.query('BEGIN');
+    await sql.query(
+      `UPDATE breaker_states SET state = 'forced_open', version = $2, since = now(), reason = 'override_force_open', updated_at = now() WHERE endpoint_id = $1`,
+      [gateway.endpointId, version + 1],
+    );
+    await sql.query(
+      `INSERT INTO transitions (id, endpoint_id, from_state, to_state, version, reason, actor, "window", instance_id)
+       VALUES ($4, $1, $3, 'forced_open', $2, 'override_force_open', 'test', 'null', 'test')`,
+      [gateway.endpointId, version + 1, state, `trn_silent_${version + 1}`],
+    );
+    await sql.query('COMMIT');
+    const before = receiver.log.length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    for (const app of apps) await gateway.send(JSON.stringify({ app: app.instanceId }));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(receiver.log.length).toBe(before);
+    await apps[0].api('POST', `/api/v1/endpoints/${gateway.endpointId}/override`, { action: 'release', reason: 'resync test done' });
+  });
+
   it('a new instance starting does not reset the shared state', async () => {
     await apps[0].api('POST', `/api/v1/endpoints/${gateway.endpointId}/override`, { action: 'force_open', reason: 'hold for restart test' });
     const before = await transitions();

@@ -50,8 +50,13 @@ describe('app restart', () => {
 
     await app.api('POST', `/api/v1/endpoints/${gateway.endpointId}/override`, { action: 'release', reason: 'maintenance over' });
     await waitFor(async () => receiver.log.length === 5, 10_000, 'held deliveries sent after release');
-    const delivered = await sql.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'");
-    expect(delivered.rows[0].n).toBe(5);
+    // Attempts are recorded in batches just after the responses arrive.
+    await waitFor(
+      async () => (await sql.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'")).rows[0].n === 5,
+      5_000,
+      'deliveries recorded as delivered',
+    );
+    expect(receiver.log).toHaveLength(5);
     const instances = await sql.query('SELECT DISTINCT instance_id FROM attempts');
     expect(instances.rows).toEqual([{ instance_id: 'second' }]);
   });
