@@ -16,7 +16,7 @@ export type Launched = { url: string; dataDir: string; server: ChildProcess; sto
 export async function launch(extraEnv: Record<string, string> = {}): Promise<Launched> {
   const root = process.cwd();
   const port = process.env.PORT ?? '3000';
-  // Containers export HOSTNAME as the machine's name; only an IP address or "localhost" is
+  // Containers export HOSTNAME as the machine's name. Only an IP address or "localhost" is
   // taken as the listen address, so the server never binds beyond loopback by accident.
   const requestedHost = process.env.HOSTNAME ?? '';
   const hostname = isIP(requestedHost) || requestedHost === 'localhost' ? requestedHost : '127.0.0.1';

@@ -71,7 +71,7 @@ export function assertSameOrigin(request: Request): void {
   }
 }
 
-/** The origin clients used to reach this server, from the Host header (proxies: X-Forwarded-*). */
+/** Returns the origin clients used to reach this server, from Host (or X-Forwarded-* behind a proxy). */
 export function publicOrigin(request: Request): string {
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   const proto = request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '');

@@ -25,7 +25,7 @@ export function attemptHeaders(delivery: ClaimedDelivery, endpoint: CachedEndpoi
   };
 }
 
-/** What one attempt changes: the attempt row, the delivery row, and the breaker's input. */
+/** Changes made by one attempt: the attempt row, the delivery row, and the breaker's input. */
 export type AttemptEffects = {
   attempt: AttemptRow;
   update: DeliveryUpdate;
@@ -37,7 +37,7 @@ export type AttemptEffects = {
 /**
  * Turns an HTTP result into the attempt's effects, following the outcome table: 2xx delivered;
  * timeout, network error, 5xx and 408 retried with backoff; 429 and 503 with Retry-After
- * paused without spending an attempt; 410 holds the delivery and disables the endpoint; other
+ * paused without spending an attempt; 410 keeps the delivery waiting and disables the endpoint; other
  * 3xx and 4xx dead-lettered at once.
  */
 export function attemptEffects(

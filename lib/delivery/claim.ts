@@ -61,9 +61,9 @@ const WITH_BODY = `
  * are open, forced open, disabled or paused are not even read: their deliveries wait without
  * spending an attempt.
  *
- * The claim holds a share lock on each breaker row it reads, and a transition needs the row's
- * exclusive lock: a trip therefore waits for claims already reading the breaker as closed,
- * and a claim skips a breaker whose transition is being written. So once a trip commits, no
+ * The claim takes a share lock on each breaker row it reads, and a transition needs the row's
+ * exclusive lock. So a trip waits for claims already reading the breaker as closed, and a
+ * claim skips a breaker whose transition is being written. So once a trip commits, no
  * claim made under the old state is still to come.
  */
 export async function claimBatch(
@@ -169,8 +169,8 @@ export async function claimProbe(
 }
 
 /**
- * Claims due deliveries for fallback URLs: those of endpoints whose breaker holds them (open
- * or forced open) with fallback mode "held" or "both", and those marked for a last try on the
+ * Claims due deliveries for fallback URLs: those of endpoints whose breaker keeps them from
+ * traffic (open or forced open) with fallback mode "held" or "both", and those marked for a last try on the
  * fallback before dead-lettering. A disabled endpoint sends nothing, not even to its fallback.
  */
 export async function claimFallback(

@@ -22,7 +22,7 @@ type Input = { id: string; snapshot: BreakerSnapshot; reason: string; config: Br
 /**
  * The breaker figures the API and console show: error rate, volume and p95 of the calls in
  * the last window, summed over the buckets of every instance. Calls from before the latest
- * transition count here, so an open breaker still shows the traffic that tripped it; the trip
+ * transition count here, so an open breaker still shows the traffic that tripped it. The trip
  * rule itself only reads calls made under the current breaker version.
  */
 export async function breakerViews(db: Db, endpoints: Input[], now: number): Promise<Map<string, BreakerView>> {

@@ -24,7 +24,7 @@ const BUCKET_RETENTION_MS = 24 * 3_600_000;
 const RESYNC_OVERLAP_MS = 2_000;
 
 /**
- * One instance's view of every endpoint's breaker. Postgres holds the truth; this cache is
+ * One instance's view of every endpoint's breaker. Postgres is the source of truth; this cache is
  * rebuilt from it at start, kept current by notifications and healed by periodic resync. The
  * instance's own calls feed a local bucketed window that `flush` writes to Postgres; trip
  * decisions read the buckets of all instances.
@@ -112,7 +112,7 @@ export class BreakerRegistry {
   }
 
   /**
-   * The state to gate a send on: the newest of the stored snapshot and a state announced by
+   * Returns the state to gate a send on: the newest of the stored snapshot and a state announced by
    * another instance whose full row has not been reloaded yet.
    */
   currentState(endpointId: string): BreakerStateName | null {
@@ -226,7 +226,7 @@ export class BreakerRegistry {
     return snapshot;
   }
 
-  /** A 410 Gone: the system disables the endpoint and holds its deliveries. */
+  /** Disables the endpoint after a 410 Gone; its deliveries wait until an operator releases it. */
   async markGone(endpointId: string): Promise<void> {
     const snapshot = await disableGoneEndpoint(endpointId, { instanceId: this.options.instanceId, now: this.options.clock() });
     this.adoptSnapshot(endpointId, snapshot);

@@ -1,5 +1,5 @@
 import type { BreakerSnapshot, Transition, TransitionPlan } from '../breaker/types';
-import { appendAudit } from '../audit/append';
+import { type AuditAction, appendAudit } from '../audit/append';
 import type { Db } from '../db/tx';
 import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
@@ -81,7 +81,7 @@ async function insertTransition(
   const t: Transition = plan.transition;
   const id = newId('transition');
   const actor = actorName(options.actor);
-  // Taken after the UPDATE holds the breaker row: every claim that read the old state has
+  // Taken once the UPDATE has locked the breaker row: every claim that read the old state has
   // committed by now, so requests it started precede this time.
   const at = new Date(Math.max(options.now, Date.now()));
   await db.query(
@@ -89,11 +89,12 @@ async function insertTransition(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [id, endpointId, t.from, t.to, plan.next.version, t.reason, actor, JSON.stringify(t.window), options.instanceId, at],
   );
-  const isOverride = t.reason.startsWith('override_') && t.reason !== 'override_expired';
-  const wouldTrip = t.reason.startsWith('would_trip_');
+  let action: AuditAction = 'breaker.transition';
+  if (t.reason.startsWith('override_') && t.reason !== 'override_expired') action = 'breaker.override';
+  if (t.reason.startsWith('would_trip_')) action = 'breaker.would_trip';
   await appendAudit(db, {
     actor,
-    action: isOverride ? 'breaker.override' : wouldTrip ? 'breaker.would_trip' : 'breaker.transition',
+    action,
     targetId: endpointId,
     reason: options.note ?? t.reason,
     before: { state: t.from },
