@@ -6,6 +6,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer,
 import type { SloReport } from '@/lib/client/queries';
 
 import { CHART_COLORS, ChartLegend } from './chart-legend';
+import { EmptyState } from './empty-state';
 import { formatCount, formatLocalTime, plural } from './format';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from './time-axis';
 
@@ -102,37 +103,43 @@ export function SloPanel({ slo }: { slo: SloReport }) {
         </meter>
       </div>
 
-      <figure className="chart">
-        <figcaption>Burn rate by window</figcaption>
-        <ChartLegend
-          items={[
-            { label: 'Below 1× (budget lasts the window)', color: CHART_COLORS.below },
-            { label: '1× or more (budget runs out early)', color: CHART_COLORS.over },
-            { label: '1× line: spends the budget exactly over the window', color: CHART_COLORS.reference, kind: 'dashed' },
-          ]}
-        />
-        <div className="chart-area small-chart">
-          <ResponsiveContainer width="100%" height={170}>
-            <BarChart data={burns} margin={PLOT_MARGIN} maxBarSize={64}>
-              <CartesianGrid strokeDasharray="2 4" vertical={false} />
-              <XAxis dataKey="window" label={{ value: 'Window ending now', position: 'insideBottom', offset: -18 }} />
-              <YAxis
-                domain={[0, (max: number) => Math.max(2, Math.ceil(max))]}
-                tickFormatter={(tick: number) => `${tick}×`}
-                width={Y_AXIS_WIDTH}
-                label={{ value: 'Burn rate (×)', angle: -90, position: 'insideLeft', offset: -4, style: { textAnchor: 'middle' } }}
-              />
-              <Tooltip formatter={(rate) => [typeof rate === 'number' ? formatBurnRate(rate) : String(rate), 'Burn rate']} />
-              <ReferenceLine y={1} stroke={CHART_COLORS.reference} strokeDasharray="6 4" ifOverflow="extendDomain" />
-              <Bar dataKey="rate" name="Burn rate" isAnimationActive={false}>
-                {burns.map((burn) => (
-                  <Cell key={burn.window} fill={burn.rate >= 1 ? CHART_COLORS.over : CHART_COLORS.below} />
-                ))}
-              </Bar>
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
-      </figure>
+      {counted === 0 ? (
+        <EmptyState title="No counted attempts in the SLO window.">
+          The budget is untouched. Burn rates appear once attempts at the endpoint&apos;s own URL succeed or fail.
+        </EmptyState>
+      ) : (
+        <figure className="chart">
+          <figcaption>Burn rate by window</figcaption>
+          <ChartLegend
+            items={[
+              { label: 'Below 1× (budget lasts the window)', color: CHART_COLORS.below },
+              { label: '1× or more (budget runs out early)', color: CHART_COLORS.over },
+              { label: '1× line: spends the budget exactly over the window', color: CHART_COLORS.reference, kind: 'dashed' },
+            ]}
+          />
+          <div className="chart-area small-chart">
+            <ResponsiveContainer width="100%" height={170}>
+              <BarChart data={burns} margin={PLOT_MARGIN} maxBarSize={64}>
+                <CartesianGrid strokeDasharray="2 4" vertical={false} />
+                <XAxis dataKey="window" label={{ value: 'Window ending now', position: 'insideBottom', offset: -18 }} />
+                <YAxis
+                  domain={[0, (max: number) => Math.max(2, Math.ceil(max))]}
+                  tickFormatter={(tick: number) => `${tick}×`}
+                  width={Y_AXIS_WIDTH}
+                  label={{ value: 'Burn rate (×)', angle: -90, position: 'insideLeft', offset: -4, style: { textAnchor: 'middle' } }}
+                />
+                <Tooltip formatter={(rate) => [typeof rate === 'number' ? formatBurnRate(rate) : String(rate), 'Burn rate']} />
+                <ReferenceLine y={1} stroke={CHART_COLORS.reference} strokeDasharray="6 4" ifOverflow="extendDomain" />
+                <Bar dataKey="rate" name="Burn rate" isAnimationActive={false}>
+                  {burns.map((burn) => (
+                    <Cell key={burn.window} fill={burn.rate >= 1 ? CHART_COLORS.over : CHART_COLORS.below} />
+                  ))}
+                </Bar>
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </figure>
+      )}
 
       <div className="table-scroll">
         <table className="data-table compact" data-testid="slo-table">
