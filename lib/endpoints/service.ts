@@ -251,8 +251,8 @@ export async function bucketSeries(db: Db, id: string, minutes: number, now: num
 }
 
 export async function listTransitions(db: Db, id: string, limit: number): Promise<Record<string, unknown>[]> {
-  const result = await db.query<{ id: string; from_state: string; to_state: string; reason: string; actor: string; at: Date; window: unknown; instance_id: string; version: number }>(
-    `SELECT id, from_state, to_state, reason, actor, at, "window", instance_id, version
+  const result = await db.query<{ id: string; from_state: string; to_state: string; reason: string; note: string | null; actor: string; at: Date; window: unknown; instance_id: string; version: number }>(
+    `SELECT id, from_state, to_state, reason, note, actor, at, "window", instance_id, version
        FROM transitions WHERE endpoint_id = $1 ORDER BY seq DESC LIMIT $2`,
     [id, limit],
   );
@@ -260,7 +260,10 @@ export async function listTransitions(db: Db, id: string, limit: number): Promis
     id: row.id,
     from: row.from_state,
     to: row.to_state,
-    reason: row.reason,
+    // An operator's transition shows the reason they typed; the system's shows its code.
+    reason: row.actor !== 'system' && row.note ? row.note : row.reason,
+    reasonCode: row.reason,
+    note: row.note,
     actor: row.actor,
     at: row.at.toISOString(),
     window: row.window,

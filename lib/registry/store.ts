@@ -59,7 +59,7 @@ export async function applyPlan(
               half_open_successes = $8, next_probe_at = $9, paused_until = $10, expires_at = $11,
               reason = $12, updated_at = now()
         WHERE endpoint_id = $1 AND version = $2`,
-      [endpointId, expectedVersion, ...snapshotParams(plan.next), plan.transition.reason],
+      [endpointId, expectedVersion, ...snapshotParams(plan.next), displayReason(plan, options)],
     );
     if (updated.rowCount === 0) {
       return { applied: false, snapshot: await loadSnapshot(db, endpointId) };
@@ -70,6 +70,11 @@ export async function applyPlan(
     return { applied: true, snapshot: plan.next, transitionId };
   };
   return options.db ? run(options.db) : withTransaction(run);
+}
+
+/** The reason shown with the breaker: an operator's own words, or the system's code. */
+function displayReason(plan: TransitionPlan, options: { actor: Actor; note?: string | null }): string {
+  return options.actor.kind === 'user' && options.note ? options.note : plan.transition.reason;
 }
 
 async function insertTransition(
@@ -85,9 +90,9 @@ async function insertTransition(
   // committed by now, so requests it started precede this time.
   const at = new Date(Math.max(options.now, Date.now()));
   await db.query(
-    `INSERT INTO transitions (id, endpoint_id, from_state, to_state, version, reason, actor, "window", instance_id, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [id, endpointId, t.from, t.to, plan.next.version, t.reason, actor, JSON.stringify(t.window), options.instanceId, at],
+    `INSERT INTO transitions (id, endpoint_id, from_state, to_state, version, reason, note, actor, "window", instance_id, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [id, endpointId, t.from, t.to, plan.next.version, t.reason, options.note ?? null, actor, JSON.stringify(t.window), options.instanceId, at],
   );
   let action: AuditAction = 'breaker.transition';
   if (t.reason.startsWith('override_') && t.reason !== 'override_expired') action = 'breaker.override';

@@ -28,5 +28,5 @@ export const POST = route<{ id: string }>('operator', async ({ request, params, 
   });
   if (!snapshot) throw notFound('endpoint', params.id);
   const endpoint = await getEndpoint(pool(), params.id, now);
-  return json({ id: params.id, breaker: endpoint!.breaker, waiting: endpoint!.waiting });
+  return json({ id: params.id, state: endpoint!.breaker.state, breaker: endpoint!.breaker, waiting: endpoint!.waiting });
 });
