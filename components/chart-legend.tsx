@@ -9,6 +9,12 @@ export const CHART_COLORS = {
   reference: '#1b2430',
 } as const;
 
+/**
+ * Hover highlight of a bar chart: a dashed outline, so that it cannot be taken for a bar (the
+ * default filled grey band can).
+ */
+export const TOOLTIP_CURSOR = { fill: 'none', stroke: CHART_COLORS.reference, strokeDasharray: '3 3' } as const;
+
 export type LegendItem = {
   label: string;
   color: string;

@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 
 import type { OpenEpisode, Timeline } from '@/lib/client/queries';
 
-import { CHART_COLORS, ChartLegend } from './chart-legend';
+import { CHART_COLORS, ChartLegend, TOOLTIP_CURSOR } from './chart-legend';
 import { EmptyState } from './empty-state';
 import { formatDuration, formatLocalTime, formatUtc, plural, stateLabel } from './format';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from './time-axis';
@@ -79,7 +79,7 @@ export function OpenDurations({ timeline }: { timeline: Timeline }) {
               width={Y_AXIS_WIDTH}
               label={{ value: 'Episodes (count)', angle: -90, position: 'insideLeft', offset: -4, style: { textAnchor: 'middle' } }}
             />
-            <Tooltip formatter={(count) => [String(count), 'Episodes']} />
+            <Tooltip cursor={TOOLTIP_CURSOR} formatter={(count) => [String(count), 'Episodes']} />
             <Bar dataKey="episodes" name="Episodes" fill={CHART_COLORS.over} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>

@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 
 import type { ProbeEpisode } from '@/lib/client/queries';
 
-import { CHART_COLORS, ChartLegend } from './chart-legend';
+import { CHART_COLORS, ChartLegend, TOOLTIP_CURSOR } from './chart-legend';
 import { EmptyState } from './empty-state';
 import { formatClock, formatLocalTime, formatPercent, formatUtc } from './format';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from './time-axis';
@@ -61,7 +61,7 @@ export function ProbeEpisodes({ episodes, successThreshold }: { episodes: ProbeE
               width={Y_AXIS_WIDTH}
               label={{ value: 'Probes (count)', angle: -90, position: 'insideLeft', offset: -4, style: { textAnchor: 'middle' } }}
             />
-            <Tooltip />
+            <Tooltip cursor={TOOLTIP_CURSOR} />
             <Bar dataKey="successes" name="Successful probes" stackId="probes" fill={CHART_COLORS.success} isAnimationActive={false} />
             <Bar dataKey="failures" name="Failed probes" stackId="probes" fill={CHART_COLORS.failure} isAnimationActive={false} />
             <Bar dataKey="other" name="Other outcomes" stackId="probes" fill={CHART_COLORS.other} isAnimationActive={false} />

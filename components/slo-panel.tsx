@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer,
 
 import type { SloReport } from '@/lib/client/queries';
 
-import { CHART_COLORS, ChartLegend } from './chart-legend';
+import { CHART_COLORS, ChartLegend, TOOLTIP_CURSOR } from './chart-legend';
 import { EmptyState } from './empty-state';
 import { formatCount, formatLocalTime, plural } from './format';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from './time-axis';
@@ -128,7 +128,7 @@ export function SloPanel({ slo }: { slo: SloReport }) {
                   width={Y_AXIS_WIDTH}
                   label={{ value: 'Burn rate (×)', angle: -90, position: 'insideLeft', offset: -4, style: { textAnchor: 'middle' } }}
                 />
-                <Tooltip formatter={(rate) => [typeof rate === 'number' ? formatBurnRate(rate) : String(rate), 'Burn rate']} />
+                <Tooltip cursor={TOOLTIP_CURSOR} formatter={(rate) => [typeof rate === 'number' ? formatBurnRate(rate) : String(rate), 'Burn rate']} />
                 <ReferenceLine y={1} stroke={CHART_COLORS.reference} strokeDasharray="6 4" ifOverflow="extendDomain" />
                 <Bar dataKey="rate" name="Burn rate" isAnimationActive={false}>
                   {burns.map((burn) => (

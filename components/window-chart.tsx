@@ -1,10 +1,10 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps, type TooltipContentProps } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 
 import type { Bucket } from '@/lib/client/queries';
 
-import { CHART_COLORS, ChartLegend } from './chart-legend';
+import { CHART_COLORS, ChartLegend, TOOLTIP_CURSOR } from './chart-legend';
 import { formatClock, formatCount, formatTimeTick, formatUtc } from './format';
 import { PLOT_MARGIN, timeTicks, Y_AXIS_WIDTH, type TimeDomain } from './time-axis';
 
@@ -41,7 +41,7 @@ function BucketBar(props: BarShapeProps) {
   // A bucket with calls and a value of 0 still gets a 1 px bar, so "no failures" differs from "no calls".
   const height = Math.max(1, Math.abs(props.height));
   const y = props.height >= 1 ? props.y : props.y - 1;
-  // Over 15 minutes a 1 s bucket is under 2 px wide, so thin bars are widened about their centre.
+  // A 1 s bucket in 15 minutes is narrower than 2 px on most screens, so thin bars widen about their centre.
   const width = Math.max(props.width, MIN_BAR_WIDTH);
   return (
     <rect
@@ -57,8 +57,11 @@ function BucketBar(props: BarShapeProps) {
   );
 }
 
-function BucketTooltip({ active, payload, format }: TooltipContentProps & { format: (value: number) => string }) {
-  const point = payload?.[0]?.payload as Point | undefined;
+type TooltipProps = { active: boolean; label: string | number | undefined; points: Map<number, Point>; format: (value: number) => string };
+
+/** Tooltip of the hovered slot, looked up by its x value, so slots without calls get one too. */
+function BucketTooltip({ active, label, points, format }: TooltipProps) {
+  const point = typeof label === 'number' ? points.get(label) : undefined;
   if (!active || !point) return null;
   return (
     <div className="chart-tooltip">
@@ -84,6 +87,7 @@ export function WindowChart({ title, buckets, domain, bucketMs, value, threshold
     const figure = value(bucket);
     return { x: start + bucketMs / 2, start, value: figure, over: figure !== null && figure >= threshold, calls: bucket.calls };
   });
+  const pointsByX = new Map(points.map((point) => [point.x, point]));
   const withCalls = points.filter((point) => point.value !== null);
   const overCount = withCalls.filter((point) => point.over).length;
   const summary = `${title}: ${withCalls.length} buckets with calls, ${overCount} at or above the threshold of ${format(threshold)}.`;
@@ -126,7 +130,7 @@ export function WindowChart({ title, buckets, domain, bucketMs, value, threshold
               width={Y_AXIS_WIDTH}
               label={{ value: yAxisLabel, angle: -90, position: 'insideLeft', offset: -4, style: { textAnchor: 'middle' } }}
             />
-            <Tooltip cursor={{ fill: 'rgb(31 95 191 / 8%)' }} content={(props) => <BucketTooltip {...props} format={format} />} />
+            <Tooltip cursor={TOOLTIP_CURSOR} content={(props) => <BucketTooltip active={props.active} label={props.label} points={pointsByX} format={format} />} />
             <ReferenceLine
               y={threshold}
               stroke={CHART_COLORS.threshold}

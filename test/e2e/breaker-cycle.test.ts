@@ -85,7 +85,7 @@ describe('breaker cycle in the console', () => {
     await expect.poll(() => page.getByTestId('transition-sentence').innerText()).toMatch(/^Opened .*calls failed in the last 10 s, threshold 50 %/);
     await screenshot(page, 'breaker-cycle-open');
 
-    // Open → half-open after the 2 s reset timeout; slow successful probes keep it there for about 5 s.
+    // Open → half-open after the 2 s reset timeout. Slow successful probes keep it there for about 5 s.
     mode = 'slow_ok';
     await expect.poll(() => headerState(page), { timeout: 15_000, interval: 200 }).toBe('half_open');
     await screenshot(page, 'breaker-cycle-half-open');
@@ -188,6 +188,25 @@ describe('breaker cycle in the console', () => {
     expect(bars[1].fill).toBe('#3b6fb6');
     expect(bars[1].over).toBe('false');
     for (const bar of bars) expect(Math.abs(bar.centre - bar.expectedCentre)).toBeLessThan(1.5);
+
+    // Hovering a bar shows a bucket's figures in the tooltip. Slots of 1 s are about 1.4 px apart
+    // on this axis, so the pointer may land on the neighbouring slot.
+    // The chart redraws on every 2 s refresh, and recharts only shows a tooltip after a pointer
+    // move, so each poll moves the pointer onto the bar again.
+    const failedBar = page.getByTestId('error-rate-chart').locator(`rect.window-bar[data-start="${failedBucket.start}"]`);
+    const tooltip = page.getByTestId('error-rate-chart').locator('.chart-tooltip');
+    let nudge = 0;
+    const hoverAndRead = async () => {
+      // The bar moves left as the shown period advances, so its box is read again each time.
+      const box = (await failedBar.boundingBox())!;
+      nudge = nudge === 0 ? 0.4 : 0;
+      await page.mouse.move(box.x + box.width / 2 + nudge, box.y + box.height / 2);
+      return (await tooltip.count()) > 0 ? tooltip.innerText() : '';
+    };
+    await expect.poll(hoverAndRead).toMatch(/^Bucket from .*\((\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)\n(No calls|.* over \d+ calls)/);
+    const hoveredUtc = /\((\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)/.exec(await tooltip.innerText())![1];
+    expect(Math.abs(Date.parse(`${hoveredUtc.replace(' ', 'T')}Z`) - Date.parse(failedBucket.start))).toBeLessThanOrEqual(1_000);
+    await page.mouse.move(0, 0);
 
     // The probe panel lists the half-open episode with the probes route's figures.
     const probes = (await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}/probes`)).body.data;
