@@ -35,9 +35,10 @@ function latencyClause(window: TransitionWindow): string {
  * 60 s, threshold 50 %". `successThreshold` names the probes needed to close, when known.
  */
 export function describeTransitionCause(transition: TransitionRecord, successThreshold?: number): string {
-  const { reason, window, actor } = transition;
+  const { reasonCode: code, window, actor, note } = transition;
+  const because = note ? `, reason “${note}”` : '';
 
-  switch (reason) {
+  switch (code) {
     case 'failure_rate':
       return window ? failureRateClause(window) : 'the failure rate reached its threshold';
     case 'latency':
@@ -60,9 +61,9 @@ export function describeTransitionCause(transition: TransitionRecord, successThr
     case 'override_force_closed':
     case 'override_disable':
     case 'override_metrics_only':
-      return `operator override by ${actor}`;
+      return `operator override by ${actor}${because}`;
     case 'override_release':
-      return `override released by ${actor}, so the breaker is under automatic control again`;
+      return `override released by ${actor}${because}, so the breaker is under automatic control again`;
     case 'override_expired':
       return 'the operator override expired';
     case 'endpoint_gone':
@@ -70,7 +71,7 @@ export function describeTransitionCause(transition: TransitionRecord, successThr
     case 'created':
       return 'the endpoint was created';
     default:
-      return reason.replaceAll('_', ' ');
+      return code.replaceAll('_', ' ');
   }
 }
 
@@ -79,7 +80,7 @@ export function describeTransition(transition: TransitionRecord, now: number, su
   const entered = ENTERED[transition.to] ?? `Moved to ${transition.to}`;
   const cause = describeTransitionCause(transition, successThreshold);
   const when = formatRelative(transition.at, now);
-  if (transition.reason.startsWith('would_trip_')) {
+  if (transition.reasonCode.startsWith('would_trip_')) {
     return `${stateLabel(transition.to)}, but ${when} the breaker ${cause}.`;
   }
   return `${entered} ${when}: ${cause}.`;

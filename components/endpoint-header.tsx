@@ -27,7 +27,7 @@ export function EndpointHeader({ endpoint, transitions, role }: Props) {
 
   // The headline explains the current state, so "would trip" records (which keep the state)
   // are skipped there and shown on a second line when they are newer.
-  const latestChange = transitions?.find((transition) => !transition.reason.startsWith('would_trip_'));
+  const latestChange = transitions?.find((transition) => !transition.reasonCode.startsWith('would_trip_'));
   const newestWouldTrip = transitions?.[0] && transitions[0] !== latestChange ? transitions[0] : undefined;
   const sentence = latestChange
     ? describeTransition(latestChange, now, successThreshold)

@@ -49,7 +49,7 @@ export function TransitionsTable({ transitions, successThreshold }: { transition
               data-testid="transition-row"
               data-from={transition.from}
               data-to={transition.to}
-              data-reason={transition.reason}
+              data-reason={transition.reasonCode}
             >
               <td>
                 <RelativeTime iso={transition.at} mode="local" />
@@ -65,7 +65,7 @@ export function TransitionsTable({ transitions, successThreshold }: { transition
               </td>
               <td>
                 {describeTransitionCause(transition, successThreshold)}
-                <div className="muted small mono">{transition.reason}</div>
+                <div className="muted small mono">{transition.reasonCode}</div>
               </td>
               <td>{transition.actor}</td>
               <td>

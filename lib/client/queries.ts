@@ -112,7 +112,12 @@ export type TransitionRecord = {
   id: string;
   from: BreakerState;
   to: BreakerState;
+  /** The operator's own words for their transitions, the reason code for the system's. */
   reason: string;
+  /** Machine-readable reason, e.g. `failure_rate` or `override_force_open`. */
+  reasonCode: string;
+  /** What the operator typed as the reason of an override; null for system transitions. */
+  note: string | null;
   actor: string;
   at: string;
   window: TransitionWindow | null;

@@ -101,6 +101,10 @@ describe('roles in the console', () => {
     const newest = page.getByTestId('transition-row').first();
     await expect.poll(() => newest.getAttribute('data-reason')).toBe('override_force_open');
     expect(await newest.innerText()).toContain(`user:${OPERATOR.email}`);
+    expect(await newest.innerText()).toContain('reason “Billing receiver returns 500 for every call”');
+    expect(await page.getByTestId('transition-sentence').innerText()).toMatch(
+      new RegExp(`^Forced open .*: operator override by user:${OPERATOR.email}, reason “Billing receiver returns 500 for every call”\\.$`),
+    );
     await screenshot(page, 'roles-operator-endpoint');
 
     await page.goto(`${app.url}/dead-letters?endpointId=${failingGateway.endpointId}`);
