@@ -121,7 +121,7 @@ describe('breaker cycle against a failing receiver', () => {
     const listed = await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}/transitions`);
     expect(listed.body.data[0]).toMatchObject({ from: 'forced_closed', to: 'closed', reason: 'done', reasonCode: 'override_release', actor: 'admin' });
     expect(listed.body.data[1]).toMatchObject({ to: 'forced_closed', reason: 'receiver fixed, testing', reasonCode: 'override_force_closed' });
-    const system = listed.body.data.find((t: { actor: string }) => t.actor === 'system' && t.reasonCode === 'failure_rate');
+    const system = listed.body.data.find((t: { actor: string; reasonCode: string }) => t.actor === 'system' && t.reasonCode === 'failure_rate');
     expect(system.reason).toBe('failure_rate');
     const audit = await app.api('GET', `/api/v1/audit?targetId=${gateway.endpointId}&action=breaker.override`);
     expect(audit.body.data.map((e: { reason: string }) => e.reason)).toEqual(['done', 'receiver fixed, testing']);

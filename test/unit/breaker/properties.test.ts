@@ -98,8 +98,8 @@ const configArbitrary: fc.Arbitrary<BreakerConfig> = fc
     probeIntervalMs: fc.integer({ min: 0, max: 2000 }),
     maxHalfOpenMs: fc.integer({ min: 1, max: 30_000 }),
   })
-  .map(({ window: [windowSeconds, bucketSeconds], ...rest }) =>
-    BreakerConfigSchema.parse({ ...rest, windowSeconds, bucketSeconds, maxResetTimeoutMs: 60_000, maxConcurrent: 8 }),
+  .map(({ window, ...rest }) =>
+    BreakerConfigSchema.parse({ ...rest, windowSeconds: window[0], bucketSeconds: window[1], maxResetTimeoutMs: 60_000, maxConcurrent: 8 }),
   );
 
 const HALTED_STATES = new Set<BreakerStateName>(['open', 'forced_open', 'disabled']);
