@@ -73,7 +73,7 @@ export async function ingest(sourceName: string, request: Request, observe?: (re
     const value = request.headers.get(name);
     if (value !== null) headers[name] = value.slice(0, 512);
   }
-  const stored = await storeEvent({ sourceId: source.id, externalId, eventType: verdict.eventType, body, headers });
+  const stored = await storeEvent({ sourceId: source.id, externalId, eventType: verdict.eventType, body, headers }, source.subscriptionCount);
   if (stored.duplicate) {
     return { status: 200, body: { eventId: stored.eventId, deliveries: stored.deliveries, duplicate: true } };
   }

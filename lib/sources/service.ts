@@ -19,7 +19,11 @@ export type SourceRecord = {
   createdAt: Date;
 };
 
-export type SourceWithSecrets = SourceRecord & { secrets: string[] };
+export type SourceWithSecrets = SourceRecord & {
+  secrets: string[];
+  /** Subscriptions when the cache entry was read; sizes the id list of a fan-out. */
+  subscriptionCount: number;
+};
 
 type SourceRow = {
   id: string;
@@ -146,9 +150,15 @@ export async function findSourceForIngest(db: Db, name: string): Promise<SourceW
   const cache = holder.__switchyardSourceCache;
   const hit = cache.get(name);
   if (hit && Date.now() - hit.at < SOURCE_CACHE_MS) return hit.source;
-  const result = await db.query<SourceRow>('SELECT * FROM sources WHERE name = $1', [name]);
+  const result = await db.query<SourceRow & { subscription_count: number }>(
+    `SELECT s.*, (SELECT count(*)::int FROM subscriptions WHERE source_id = s.id) AS subscription_count
+       FROM sources s WHERE s.name = $1`,
+    [name],
+  );
   const row = result.rows[0];
-  const source = row ? { ...toRecord(row), secrets: JSON.parse(decryptSecret(row.secrets)) as string[] } : null;
+  const source = row
+    ? { ...toRecord(row), secrets: JSON.parse(decryptSecret(row.secrets)) as string[], subscriptionCount: row.subscription_count }
+    : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(name, { at: Date.now(), source });
   return source;

@@ -94,6 +94,21 @@ describe('signed event to receiver', () => {
     expect((await sql.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
   });
 
+  it('fans out only to subscriptions whose event types match', async () => {
+    const pushOnly = await app.api('POST', '/api/v1/endpoints', { name: 'push-only', url: receiver.url });
+    const issuesPrefix = await app.api('POST', '/api/v1/endpoints', { name: 'issues-prefix', url: receiver.url });
+    await app.api('POST', '/api/v1/subscriptions', { sourceId: gateway.sourceId, endpointId: pushOnly.body.id, eventTypes: ['push'] });
+    await app.api('POST', '/api/v1/subscriptions', { sourceId: gateway.sourceId, endpointId: issuesPrefix.body.id, eventTypes: ['issues.*'] });
+    // The source cache keeps the subscription count for up to two seconds; both paths must agree.
+    for (const pause of [0, 2_100]) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const push = await gateway.send('{"kind":"push"}');
+      expect(push.body.deliveries).toBe(2);
+      const targets = await sql.query<{ endpoint_id: string }>('SELECT endpoint_id FROM deliveries WHERE event_id = $1 ORDER BY endpoint_id', [push.body.eventId]);
+      expect(targets.rows.map((r) => r.endpoint_id).sort()).toEqual([gateway.endpointId, pushOnly.body.id].sort());
+    }
+  });
+
   it('answers 404 for an unknown source', async () => {
     const response = await fetch(`${app.url}/api/v1/ingest/no-such-source`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
