@@ -38,8 +38,12 @@ const RECORD_BATCH = 200;
 // every 100 ms instead of in every cycle only makes each slice larger. Under load this saves
 // one transaction per cycle.
 const ON_CYCLE_MS = 100;
-// Requests in flight per endpoint when the endpoint has no ramp-up limit and none in flight.
-const DEFAULT_CAPACITY = 16;
+// Claims run this many times an endpoint's concurrency ahead of its requests, so a finished
+// request starts the next claimed one at once instead of leaving its slot idle until the
+// next claim round trip. The extra claims wait in this instance under their lease.
+const CLAIM_AHEAD = 2;
+// Claim room of an endpoint this instance knows nothing about yet.
+const DEFAULT_CAPACITY = 16 * CLAIM_AHEAD;
 
 /**
  * The delivery loop of one instance: claim due deliveries, send each through its endpoint's
@@ -49,6 +53,10 @@ const DEFAULT_CAPACITY = 16;
  */
 export class Dispatcher {
   private readonly inFlight = new Map<string, InFlight>();
+  /** Requests in flight per endpoint. */
+  private readonly busy = new Map<string, number>();
+  /** Claimed deliveries waiting for a free slot of their endpoint, oldest first. */
+  private readonly ready = new Map<string, ClaimedDelivery[]>();
   private readonly pending: AttemptEffects[] = [];
   private readonly releases: string[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -103,7 +111,9 @@ export class Dispatcher {
     await Promise.race([Promise.allSettled([...this.inFlight.values()].map((f) => f.promise)), sleep(Math.max(0, deadline - Date.now()))]);
     await this.recording?.catch(() => {});
     await this.recordPending().catch((error) => logger().error(errorFields(error), 'recording results at stop failed'));
-    const unfinished = [...this.inFlight.keys()];
+    const waiting = [...this.ready.values()].flat().map((delivery) => delivery.id);
+    this.ready.clear();
+    const unfinished = [...this.inFlight.keys(), ...waiting];
     await releaseClaims(this.options.db(), unfinished, this.options.instanceId).catch(() => {});
     await this.options.registry.flush(this.options.clock()).catch(() => {});
     this.running = false;
@@ -177,16 +187,31 @@ export class Dispatcher {
     this.schedule(backoff ?? (busy ? 0 : this.options.pollMs));
   }
 
+  /** Claim room per endpoint: CLAIM_AHEAD times its limit, less what it has in flight or waiting. */
   private capacities(now: number): Map<string, number> {
     const capacities = new Map<string, number>();
-    const perEndpoint = new Map<string, number>();
-    for (const flight of this.inFlight.values()) perEndpoint.set(flight.endpointId, (perEndpoint.get(flight.endpointId) ?? 0) + 1);
     for (const endpoint of this.options.registry.all()) {
-      const limit = this.concurrencyLimit(endpoint, now);
-      const busy = perEndpoint.get(endpoint.id) ?? 0;
-      if (busy > 0 || limit !== endpoint.breaker.maxConcurrent) capacities.set(endpoint.id, Math.max(0, limit - busy));
+      const held = (this.busy.get(endpoint.id) ?? 0) + (this.ready.get(endpoint.id)?.length ?? 0);
+      const room = Math.max(0, this.concurrencyLimit(endpoint, now) * CLAIM_AHEAD - held);
+      if (room !== DEFAULT_CAPACITY) capacities.set(endpoint.id, room);
     }
     return capacities;
+  }
+
+  private bufferedCount(): number {
+    let count = 0;
+    for (const queue of this.ready.values()) count += queue.length;
+    return count;
+  }
+
+  /** Starts waiting deliveries of an endpoint while it has free slots. */
+  private drain(endpointId: string): void {
+    const queue = this.ready.get(endpointId);
+    if (!queue || this.stopping) return;
+    const endpoint = this.options.registry.get(endpointId);
+    const limit = endpoint ? this.concurrencyLimit(endpoint, this.options.clock()) : DEFAULT_CAPACITY / CLAIM_AHEAD;
+    while (queue.length > 0 && (this.busy.get(endpointId) ?? 0) < limit) this.launch(queue.shift()!, null);
+    if (queue.length === 0) this.ready.delete(endpointId);
   }
 
   private concurrencyLimit(endpoint: CachedEndpoint, now: number): number {
@@ -197,7 +222,7 @@ export class Dispatcher {
 
   /** Claims and launches due deliveries; returns how many it launched and sets moreDue. */
   private async claimAndSend(now: number): Promise<number> {
-    const room = (this.options.maxInFlight ?? 256) - this.inFlight.size;
+    const room = (this.options.maxInFlight ?? 256) * CLAIM_AHEAD - this.inFlight.size - this.bufferedCount();
     if (room <= 0) {
       this.moreDue = true;
       return 0;
@@ -213,7 +238,14 @@ export class Dispatcher {
       defaultCapacity: DEFAULT_CAPACITY,
       capacities,
     });
-    for (const delivery of claimed) this.launch(delivery, null);
+    const touched = new Set<string>();
+    for (const delivery of claimed) {
+      const queue = this.ready.get(delivery.endpointId) ?? [];
+      queue.push(delivery);
+      this.ready.set(delivery.endpointId, queue);
+      touched.add(delivery.endpointId);
+    }
+    for (const endpointId of touched) this.drain(endpointId);
 
     const fallbackRoom = Math.min((this.options.maxInFlight ?? 256) - this.inFlight.size, 100);
     // The fallback claim scans each endpoint's due deliveries, so it only runs when some
@@ -254,7 +286,8 @@ export class Dispatcher {
   private leaseMs(): number {
     let longest = 0;
     for (const endpoint of this.options.registry.all()) longest = Math.max(longest, endpoint.breaker.requestTimeoutMs);
-    return (longest || 10_000) + LEASE_MARGIN_MS;
+    // A claim may wait for a free slot for up to one request before its own request starts.
+    return (longest || 10_000) * CLAIM_AHEAD + LEASE_MARGIN_MS;
   }
 
   private async probeHalfOpen(now: number): Promise<void> {
@@ -278,8 +311,11 @@ export class Dispatcher {
       .catch((error) => logger().error({ ...errorFields(error), deliveryId: delivery.id }, 'attempt failed unexpectedly'))
       .finally(() => {
         this.inFlight.delete(delivery.id);
+        this.busy.set(delivery.endpointId, (this.busy.get(delivery.endpointId) ?? 1) - 1);
+        this.drain(delivery.endpointId);
         if (this.moreDue || this.pending.length >= RECORD_BATCH) this.wakeUp();
       });
+    this.busy.set(delivery.endpointId, (this.busy.get(delivery.endpointId) ?? 0) + 1);
     this.inFlight.set(delivery.id, { endpointId: delivery.endpointId, startedAt, promise });
   }
 

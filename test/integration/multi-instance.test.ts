@@ -99,7 +99,9 @@ describe('three instances, one breaker', () => {
           (a) => a.delivery_id === request.headers['webhook-id'] && a.started_at.getTime() <= request.at && a.started_at.getTime() > request.at - 1000,
         );
         expect(launched.length).toBeGreaterThan(0);
-        expect(Math.min(...launched.map((a) => a.started_at.getTime()))).toBeLessThanOrEqual(openedAt);
+        // A claim that committed just before the trip took the breaker row starts its request
+        // a moment later, on its own event loop: allow 20 ms for that.
+        expect(Math.min(...launched.map((a) => a.started_at.getTime()))).toBeLessThanOrEqual(openedAt + 20);
       }
       // And nothing at all in the rest of the open period.
       expect(receiver.log.filter((r) => r.at >= openedAt + 100 && r.at < leftAt)).toEqual([]);
