@@ -18,6 +18,9 @@ export type RegistryOptions = {
   random?: () => number;
 };
 
+// States in which closed-state traffic flows.
+const SENDING_STATES: ReadonlySet<string> = new Set(['closed', 'forced_closed', 'metrics_only']);
+
 // Bucket rows stay this long for the console's charts, then a flush prunes them.
 const BUCKET_RETENTION_MS = 24 * 3_600_000;
 // Overlap of successive resyncs, so a change committed during a load is not missed.
@@ -199,12 +202,23 @@ export class BreakerRegistry {
   }
 
   private async apply(endpointId: string, version: number, plan: TransitionPlan, actor: Actor, note?: string): Promise<boolean> {
-    const result = await applyPlan(endpointId, version, plan, {
-      actor,
-      instanceId: this.options.instanceId,
-      now: this.options.clock(),
-      note,
-    });
+    // Stop this instance's sends before the transition commits. If the compare-and-set loses,
+    // the winner's state is adopted below and replaces this hold.
+    const hold = !SENDING_STATES.has(plan.next.state);
+    if (hold) this.announced.set(endpointId, { version: plan.next.version, state: plan.next.state });
+    let result: Awaited<ReturnType<typeof applyPlan>>;
+    try {
+      result = await applyPlan(endpointId, version, plan, {
+        actor,
+        instanceId: this.options.instanceId,
+        now: this.options.clock(),
+        note,
+      });
+    } catch (error) {
+      // Nothing was stored: drop the hold, so the endpoint is not held on a state it never took.
+      if (hold && this.announced.get(endpointId)?.version === plan.next.version) this.announced.delete(endpointId);
+      throw error;
+    }
     this.adoptSnapshot(endpointId, result.snapshot);
     if (result.applied) {
       logger().info(

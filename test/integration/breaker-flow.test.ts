@@ -120,7 +120,9 @@ describe('breaker cycle against a failing receiver', () => {
     expect(released.body.state).toBe('closed');
     const listed = await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}/transitions`);
     expect(listed.body.data[0]).toMatchObject({ from: 'forced_closed', to: 'closed', reason: 'done', reasonCode: 'override_release', actor: 'admin' });
-    expect(listed.body.data[1]).toMatchObject({ to: 'forced_closed', reason: 'receiver fixed, testing', reasonCode: 'override_force_closed' });
+    // Failures while forced closed may add would-trip transitions in between, so find it by code.
+    const forcedRow = listed.body.data.find((t: { reasonCode: string }) => t.reasonCode === 'override_force_closed');
+    expect(forcedRow).toMatchObject({ to: 'forced_closed', reason: 'receiver fixed, testing', actor: 'admin' });
     const system = listed.body.data.find((t: { actor: string; reasonCode: string }) => t.actor === 'system' && t.reasonCode === 'failure_rate');
     expect(system.reason).toBe('failure_rate');
     const audit = await app.api('GET', `/api/v1/audit?targetId=${gateway.endpointId}&action=breaker.override`);
