@@ -23,6 +23,9 @@ export function EndpointTable({ endpoints }: { endpoints: EndpointSummary[] }) {
             <th scope="col" className="num">p95 latency</th>
             <th scope="col" className="num">Volume (calls in window)</th>
             <th scope="col" className="num">Waiting</th>
+            <th scope="col" className="num">
+              Budget burn (1 h)
+            </th>
             <th scope="col">In state for</th>
           </tr>
         </thead>
@@ -46,6 +49,9 @@ export function EndpointTable({ endpoints }: { endpoints: EndpointSummary[] }) {
               <td className="num">{formatMs(endpoint.breaker.latencyP95Ms)}</td>
               <td className="num">{formatCount(endpoint.breaker.volume)}</td>
               <td className="num">{formatCount(endpoint.waiting)}</td>
+              <td className="num" data-testid="burn-rate" data-value={endpoint.burnRate1h ?? 0}>
+                {`${(endpoint.burnRate1h ?? 0).toFixed(1)}×`}
+              </td>
               <td>
                 <RelativeTime iso={endpoint.breaker.since} mode="duration" />
               </td>

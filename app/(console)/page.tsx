@@ -14,38 +14,26 @@ import { QueryState } from '@/components/query-state';
 import { StateCounts } from '@/components/state-counts';
 import { useCursorPages } from '@/components/use-cursor-pages';
 import { useUrlFilters } from '@/components/use-url-filters';
-import { endpointQueries, type EndpointSummary } from '@/lib/client/queries';
+import { endpointQueries } from '@/lib/client/queries';
 
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['state', 'tier', 'q', 'sort'] as const;
 
-type SortKey = '' | 'in_state' | 'error_rate';
+type SortKey = '' | 'burn' | 'since';
 
+// The endpoints route sorts the whole list, so paging follows the chosen order.
 const SORT_LABELS: Record<SortKey, string> = {
-  '': 'Server order (by id)',
-  in_state: 'Longest in current state first',
-  error_rate: 'Highest error rate first',
+  '': 'By id',
+  burn: 'Highest budget burn (last hour) first',
+  since: 'Longest in current state first',
 };
-
-/**
- * Sorts one page of endpoints in the browser. The endpoints route has no sort parameter, so
- * this orders only the rows on screen, and pages still follow the server's id order.
- */
-function sortPage(endpoints: EndpointSummary[], sort: string): EndpointSummary[] {
-  if (sort === 'in_state') {
-    const since = (endpoint: EndpointSummary) => (endpoint.breaker.since ? Date.parse(endpoint.breaker.since) : Number.POSITIVE_INFINITY);
-    return [...endpoints].sort((a, b) => since(a) - since(b));
-  }
-  if (sort === 'error_rate') return [...endpoints].sort((a, b) => (b.breaker.errorRate ?? -1) - (a.breaker.errorRate ?? -1));
-  return endpoints;
-}
 
 function SortControl({ value, onChange }: { value: string; onChange: (sort: string) => void }) {
   const id = useId();
   return (
     <div className="filters">
       <label htmlFor={id}>
-        Sort this page
+        Sort
         <select id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-note`} data-testid="endpoint-sort">
           {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
             <option key={key} value={key}>
@@ -55,7 +43,7 @@ function SortControl({ value, onChange }: { value: string; onChange: (sort: stri
         </select>
       </label>
       <span id={`${id}-note`} className="small muted sort-note">
-        Sorts the rows on this page only: the server pages endpoints by id.
+        Burn is the error ratio over the last hour divided by the tier's error budget.
       </span>
     </div>
   );
@@ -63,12 +51,13 @@ function SortControl({ value, onChange }: { value: string; onChange: (sort: stri
 
 function Overview() {
   const [filters, setFilters] = useUrlFilters(FILTER_KEYS);
-  const pages = useCursorPages(JSON.stringify({ state: filters.state, tier: filters.tier, q: filters.q }));
+  const pages = useCursorPages(JSON.stringify({ state: filters.state, tier: filters.tier, q: filters.q, sort: filters.sort }));
   const list = useQuery(
     endpointQueries.list({
       state: filters.state || undefined,
       tier: filters.tier || undefined,
       q: filters.q || undefined,
+      sort: filters.sort || undefined,
       limit: PAGE_SIZE,
       cursor: pages.cursor,
     }),
@@ -111,7 +100,7 @@ function Overview() {
         >
           {(page) => (
             <div aria-busy={list.isPlaceholderData}>
-              <EndpointTable endpoints={sortPage(page.data, filters.sort)} />
+              <EndpointTable endpoints={page.data} />
               <Pager
                 pageNumber={pages.pageNumber}
                 nextCursor={page.nextCursor}

@@ -54,6 +54,8 @@ export type EndpointSummary = {
   breaker: Breaker;
   /** Deliveries queued for this endpoint and not yet sent. */
   waiting: number;
+  /** Error-budget burn rate over the last hour: error ratio divided by the tier's budget. */
+  burnRate1h?: number;
 };
 
 export type StateCounts = Record<BreakerState, number>;
@@ -299,7 +301,7 @@ export type Runbook = RunbookSummary & { markdown: string };
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-export type EndpointFilters = { state?: string; tier?: string; q?: string; limit?: number; cursor?: string };
+export type EndpointFilters = { state?: string; tier?: string; q?: string; sort?: string; limit?: number; cursor?: string };
 export type DeliveryFilters = { endpointId?: string; status?: string; limit?: number; cursor?: string };
 export type DeadLetterFilters = { endpointId?: string; limit?: number; cursor?: string };
 export type AuditFilters = { action?: string; targetId?: string; limit?: number; cursor?: string };

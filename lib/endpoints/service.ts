@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { percentileOf } from '../breaker';
+import { asTier, observabilityConfig } from '../config/observability';
+import { burnRate } from '../slo/budget';
+import { outcomeCountsByEndpoint, outcomeCountsForEndpoints } from '../slo/queries';
 import { type BreakerConfig, parseBreakerConfig } from '../breaker/config';
 import { appendAudit } from '../audit/append';
 import { AppError, fromZodError } from '../api/errors';
@@ -179,7 +182,22 @@ export async function getEndpoint(db: Db, id: string, now: number): Promise<Endp
   return (await present(db, result.rows, now))[0];
 }
 
-export type EndpointFilter = { state?: string; tier?: string; q?: string; limit: number; cursor?: string };
+export type EndpointFilter = { state?: string; tier?: string; q?: string; limit: number; cursor?: string; sort?: 'id' | 'burn' | 'since' };
+
+const HOUR_MS = 3_600_000;
+
+/** Burn rate over the last hour per endpoint: error ratio divided by the tier's error budget. */
+async function burnRates(db: Db, endpointIds: string[] | null, tiers: Map<string, string>, now: number): Promise<Map<string, number>> {
+  const counts = endpointIds
+    ? await outcomeCountsForEndpoints(db, endpointIds, now - HOUR_MS, now + 1)
+    : await outcomeCountsByEndpoint(db, now - HOUR_MS, now + 1);
+  const objectives = observabilityConfig().objectives;
+  const rates = new Map<string, number>();
+  for (const [endpointId, count] of counts) {
+    rates.set(endpointId, burnRate(count, objectives[asTier(tiers.get(endpointId) ?? 'standard')]));
+  }
+  return rates;
+}
 
 export async function listEndpoints(
   db: Db,
@@ -195,16 +213,46 @@ export async function listEndpoints(
   if (filter.state) add('b.state = ?', filter.state);
   if (filter.tier) add('e.tier = ?', filter.tier);
   if (filter.q) add("e.name ILIKE '%' || ? || '%'", filter.q.replace(/[%_\\]/g, (c) => `\\${c}`));
-  if (filter.cursor) add('e.id > ?', filter.cursor);
+  const sort = filter.sort ?? 'id';
+  // Sorted lists page by offset (the cursor is a number); the id order pages by id.
+  const offset = sort !== 'id' && filter.cursor && /^\d+$/.test(filter.cursor) ? Number(filter.cursor) : 0;
+  if (sort === 'id' && filter.cursor?.startsWith('ep_')) add('e.id > ?', filter.cursor);
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-  params.push(filter.limit + 1);
-  const result = await db.query<EndpointRow>(`${SELECT}${where} ORDER BY e.id LIMIT $${params.length}`, params);
-  const page = result.rows.slice(0, filter.limit);
+
+  let rows: EndpointRow[];
+  let burn = new Map<string, number>();
+  if (sort === 'burn') {
+    // Rank every matching endpoint by burn, then read only the page's rows.
+    const candidates = await db.query<{ id: string; tier: string }>(`SELECT e.id, e.tier FROM endpoints e JOIN breaker_states b ON b.endpoint_id = e.id${where}`, params);
+    burn = await burnRates(db, null, new Map(candidates.rows.map((r) => [r.id, r.tier])), now);
+    const ranked = candidates.rows
+      .map((r) => r.id)
+      .sort((a, b) => (burn.get(b) ?? 0) - (burn.get(a) ?? 0) || (a < b ? -1 : 1))
+      .slice(offset, offset + filter.limit + 1);
+    const fetched = await db.query<EndpointRow>(`${SELECT} WHERE e.id = ANY($1)`, [ranked]);
+    const byId = new Map(fetched.rows.map((row) => [row.id, row]));
+    rows = ranked.map((id) => byId.get(id)!).filter(Boolean);
+  } else {
+    const order = sort === 'since' ? 'b.since ASC, e.id' : 'e.id';
+    params.push(filter.limit + 1);
+    const limit = `$${params.length}`;
+    params.push(offset);
+    rows = (await db.query<EndpointRow>(`${SELECT}${where} ORDER BY ${order} LIMIT ${limit} OFFSET $${params.length}`, params)).rows;
+  }
+  const page = rows.slice(0, filter.limit);
+  if (sort !== 'burn') {
+    burn = await burnRates(db, page.map((row) => row.id), new Map(page.map((row) => [row.id, row.tier])), now);
+  }
   const counts = await db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM breaker_states GROUP BY state');
   const allCounts: Record<string, number> = { closed: 0, open: 0, half_open: 0, forced_open: 0, forced_closed: 0, disabled: 0, metrics_only: 0 };
   for (const row of counts.rows) allCounts[row.state] = row.n;
-  const data = (await present(db, page, now)).map(({ breakerConfig: _config, retry: _retry, ...view }) => view);
-  return { data, nextCursor: result.rows.length > filter.limit ? page[page.length - 1].id : null, counts: allCounts };
+  const data = (await present(db, page, now)).map(({ breakerConfig: _config, retry: _retry, ...view }) => ({
+    ...view,
+    burnRate1h: burn.get(view.id) ?? 0,
+  }));
+  const more = rows.length > filter.limit;
+  const nextCursor = !more ? null : sort === 'id' ? page[page.length - 1].id : String(offset + filter.limit);
+  return { data, nextCursor, counts: allCounts };
 }
 
 export type BucketPoint = { start: string; calls: number; failures: number; errorRate: number | null; latencyPercentileMs: number | null };

@@ -37,6 +37,19 @@ export async function outcomeCountsByEndpoint(db: Db, since: number, until: numb
   return new Map(result.rows.map((row) => [row.endpoint_id, { good: row.good, bad: row.bad }]));
 }
 
+/** Good and bad attempt counts of the given endpoints in the range. */
+export async function outcomeCountsForEndpoints(db: Db, endpointIds: string[], since: number, until: number): Promise<Map<string, OutcomeCounts>> {
+  if (endpointIds.length === 0) return new Map();
+  const result = await db.query<{ endpoint_id: string; good: number; bad: number }>(countsSql('AND endpoint_id = ANY($5)'), [
+    GOOD_OUTCOMES,
+    BAD_OUTCOMES,
+    new Date(since),
+    new Date(until),
+    endpointIds,
+  ]);
+  return new Map(result.rows.map((row) => [row.endpoint_id, { good: row.good, bad: row.bad }]));
+}
+
 export type SloWindows = { window: OutcomeCounts; lastHour: OutcomeCounts; lastSixHours: OutcomeCounts };
 
 /** Counts over the SLO window, the last hour and the last six hours, ending at `now`. */
