@@ -9,8 +9,8 @@ export const EndpointListQuerySchema = z
     tier: z.enum(TIERS).optional(),
     q: z.string().max(120).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    // Default order is by id. "burn": highest error-budget burn over the last hour first;
-    // "since": longest in its current state first.
+    // Default order is by id. "burn" puts the highest error-budget burn of the last hour
+    // first, and "since" the endpoint longest in its current state.
     sort: z.enum(['id', 'burn', 'since']).default('id'),
     cursor: z.string().regex(/^(ep_\w+|\d+)$/, 'must be a cursor from a previous page').optional(),
   })

@@ -251,7 +251,8 @@ export async function listEndpoints(
     burnRate1h: burn.get(view.id) ?? 0,
   }));
   const more = rows.length > filter.limit;
-  const nextCursor = !more ? null : sort === 'id' ? page[page.length - 1].id : String(offset + filter.limit);
+  let nextCursor: string | null = null;
+  if (more) nextCursor = sort === 'id' ? page[page.length - 1].id : String(offset + filter.limit);
   return { data, nextCursor, counts: allCounts };
 }
 
