@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
-import { deadLetterQueries, deliveryQueries, endpointQueries, replayMutations, replayQueries, type Replay } from '@/lib/client/queries';
+import { deadLetterQueries, deliveryQueries, endpointQueries, replayMutations, replayOutstanding, replayQueries, type Replay } from '@/lib/client/queries';
 
 import { ErrorState } from './error-state';
 import { formatCount } from './format';
@@ -11,7 +11,9 @@ import { LoadingState } from './loading-state';
 import { RelativeTime } from './relative-time';
 import { useNow } from './use-now';
 
-const STATUS_LABELS: Record<Replay['status'], string> = { running: 'Running', done: 'Done', cancelled: 'Cancelled' };
+// "done" means every matching dead letter is back in the queue; the outcome line says how the
+// sends went.
+const STATUS_LABELS: Record<Replay['status'], string> = { running: 'Queueing', done: 'All queued', cancelled: 'Cancelled' };
 
 /** Deliveries sent per second since the replay started, or null before the first second. */
 function sendRate(replay: Replay, now: number): number | null {
@@ -29,16 +31,17 @@ export function ReplayProgress({ replayId, canCancel, onDismiss }: Props) {
   const cancel = useMutation(replayMutations.cancel);
   const queryClient = useQueryClient();
   const status = replay.data?.status;
+  const outstanding = replay.data ? replayOutstanding(replay.data) : null;
 
-  // Replayed deliveries leave the dead-letter list as they are sent, so refresh it once the
-  // replay has stopped.
+  // Replayed deliveries leave the dead-letter list as they are queued, and some come back if
+  // they fail again, so refresh the lists when the replay stops and when its sends settle.
   useEffect(() => {
     if (status === 'done' || status === 'cancelled') {
       void queryClient.invalidateQueries({ queryKey: deadLetterQueries.all });
       void queryClient.invalidateQueries({ queryKey: deliveryQueries.all });
       void queryClient.invalidateQueries({ queryKey: endpointQueries.all });
     }
-  }, [status, queryClient]);
+  }, [status, outstanding, queryClient]);
 
   if (replay.isPending) return <LoadingState label="Loading replay progress…" />;
   if (replay.isError && !replay.data) {
@@ -60,7 +63,7 @@ export function ReplayProgress({ replayId, canCancel, onDismiss }: Props) {
         {percent} %
       </progress>
       <p className="small">
-        {formatCount(progress.sent)} of {formatCount(progress.total)} sent ({percent} %)
+        {formatCount(progress.sent)} of {formatCount(progress.total)} queued again ({percent} %)
         {rate !== null ? ` · ${rate.toFixed(1)} per second` : ''} · started <RelativeTime iso={progress.createdAt} />
         {progress.finishedAt ? (
           <>
@@ -68,6 +71,10 @@ export function ReplayProgress({ replayId, canCancel, onDismiss }: Props) {
             · finished <RelativeTime iso={progress.finishedAt} />
           </>
         ) : null}
+      </p>
+      <p className="small" data-testid="replay-outcome">
+        Outcome: {formatCount(progress.delivered ?? 0)} delivered · {formatCount(replayOutstanding(progress))} still being sent ·{' '}
+        {formatCount(progress.deliveries?.dead ?? 0)} dead again
       </p>
       {replay.isError ? <p className="stale-warning">Progress updates failed: {replay.error.message}</p> : null}
       {cancel.isError ? <ErrorState title="Could not cancel the replay" error={cancel.error} /> : null}

@@ -24,7 +24,8 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 export function newId(kind: IdKind, now = Date.now()): string {
   let time = '';
-  let t = now;
+  // The breaker clock has fractional milliseconds; ids take whole ones.
+  let t = Math.max(0, Math.floor(now));
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);

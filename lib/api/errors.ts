@@ -45,7 +45,12 @@ export function notFound(kind: string, id: string): AppError {
 export function fromZodError(error: ZodError, prefix?: string): AppError {
   const issue = error.issues[0];
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-  return new AppError('invalid_request', field ? `${field}: ${issue.message}` : issue.message, {
+  let message = issue.message;
+  // zod's wording for a missing value or a non-number query parameter, made plain.
+  const expected = /expected (\w+), received undefined/.exec(message);
+  if (expected) message = `is required (a ${expected[1]})`;
+  else if (/expected number, received NaN/.test(message)) message = 'must be a number';
+  return new AppError('invalid_request', field ? `${field}: ${message}` : message, {
     field: field || undefined,
   });
 }

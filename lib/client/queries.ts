@@ -174,10 +174,21 @@ export type Replay = {
   id: string;
   status: 'running' | 'done' | 'cancelled';
   total: number;
+  /** Dead letters moved back into the queue so far. */
   sent: number;
+  /** Replayed deliveries delivered so far. */
+  delivered: number;
+  /** Replayed deliveries by their current status. */
+  deliveries: Record<string, number>;
   createdAt: string;
   finishedAt: string | null;
 };
+
+/** Replayed deliveries that are neither delivered nor dead again yet. */
+export function replayOutstanding(replay: Replay): number {
+  const counts = replay.deliveries ?? {};
+  return (counts.pending ?? 0) + (counts.failed ?? 0) + (counts.in_flight ?? 0);
+}
 
 export type AuditEntry = {
   id: string;
@@ -407,8 +418,12 @@ export const replayQueries = {
     queryOptions({
       queryKey: ['replays', 'detail', id],
       queryFn: ({ signal }) => apiGet<Replay>(`/api/v1/replays/${encodeId(id)}`, {}, signal),
-      // Polls only while the replay runs.
-      refetchInterval: (query) => (query.state.data && query.state.data.status !== 'running' ? false : REPLAY_INTERVAL_MS),
+      // Polls while the replay runs and while its replayed deliveries are still being sent.
+      refetchInterval: (query) => {
+        const data = query.state.data;
+        if (!data) return REPLAY_INTERVAL_MS;
+        return data.status === 'running' || replayOutstanding(data) > 0 ? REPLAY_INTERVAL_MS : false;
+      },
     }),
 };
 

@@ -16,6 +16,10 @@ export function attemptHeaders(delivery: ClaimedDelivery, endpoint: CachedEndpoi
     'content-type': delivery.contentType ?? 'application/json',
     'user-agent': USER_AGENT,
     'x-idempotency-key': delivery.id,
+    // Standard Webhooks carries no event type; producers such as GitHub send it only as a
+    // header, so it is passed on here with the event's id.
+    'x-switchyard-event-id': delivery.eventId,
+    ...(delivery.eventType ? { 'x-switchyard-event-type': delivery.eventType } : {}),
     ...standardWebhookHeaders({
       id: delivery.id,
       timestampSeconds: Math.floor(nowMs / 1000),

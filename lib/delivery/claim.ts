@@ -10,6 +10,8 @@ export type ClaimedDelivery = {
   replayCount: number;
   body: Buffer;
   contentType: string | null;
+  /** The producer's event type (for example GitHub's X-GitHub-Event), when known. */
+  eventType: string | null;
   probe: boolean;
   /** primary; fallback (held endpoint, sent to its fallback URL); fallback_final (last try before dead). */
   route: DeliveryRoute;
@@ -26,6 +28,7 @@ type ClaimRow = {
   replay_count: number;
   body: Buffer;
   content_type: string | null;
+  event_type: string | null;
   probe: boolean;
   route: string | null;
 };
@@ -40,6 +43,7 @@ function toClaimed(row: ClaimRow): ClaimedDelivery {
     replayCount: row.replay_count,
     body: row.body,
     contentType: row.content_type,
+    eventType: row.event_type,
     probe: row.probe,
     route: row.route === 'fallback' || row.route === 'fallback_final' ? row.route : 'primary',
   };
@@ -51,7 +55,7 @@ const DUE = `((d.status IN ('pending', 'failed') AND d.next_attempt_at <= $1)
               OR (d.status = 'in_flight' AND d.lease_until < $1))`;
 
 const WITH_BODY = `
-  SELECT c.*, e.body, e.headers->>'content-type' AS content_type
+  SELECT c.*, e.body, e.headers->>'content-type' AS content_type, e.event_type
     FROM claimed c JOIN events e ON e.id = c.event_id`;
 
 /**

@@ -40,7 +40,7 @@ export async function breakerViews(db: Db, endpoints: Input[], now: number): Pro
       state: s.state,
       errorRate: stats.calls > 0 ? stats.failures / stats.calls : null,
       volume: stats.calls,
-      latencyP95Ms: percentileOf(stats.histogram, 0.95),
+      latencyP95Ms: roundTenth(percentileOf(stats.histogram, 0.95)),
       openedAt: s.state === 'open' || s.state === 'forced_open' ? new Date(s.since).toISOString() : null,
       reason: endpoint.reason,
       since: new Date(s.since).toISOString(),
@@ -50,4 +50,9 @@ export async function breakerViews(db: Db, endpoints: Input[], now: number): Pro
     });
   }
   return views;
+}
+
+/** Rounds to 0.1 ms: the histogram's bins are about 5 % wide, so more digits mean nothing. */
+export function roundTenth(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
 }

@@ -18,7 +18,7 @@ import { checkTargetUrl, type Resolver } from '../net/target-check';
 import { BREAKER_CHANNEL, notify } from '../registry/notify';
 import { BREAKER_COLUMNS, type BreakerRow, rowToSnapshot } from '../registry/rows';
 import { createBreaker } from '../registry/store';
-import { type BreakerView, breakerViews } from './figures';
+import { type BreakerView, breakerViews, roundTenth } from './figures';
 import type { CreateEndpointInput, PatchEndpointInput } from './schema';
 
 export type EndpointView = {
@@ -286,7 +286,7 @@ export async function bucketSeries(db: Db, id: string, minutes: number, now: num
       calls: b.calls,
       failures: b.failures,
       errorRate: b.calls > 0 ? b.failures / b.calls : null,
-      latencyPercentileMs: percentileOf(b.histogram, breaker.latencyPercentile),
+      latencyPercentileMs: roundTenth(percentileOf(b.histogram, breaker.latencyPercentile)),
     }));
   return {
     data,

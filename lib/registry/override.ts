@@ -1,4 +1,4 @@
-import { applyOverride, onGone } from '../breaker';
+import { applyOverride, isOperatorState, onGone } from '../breaker';
 import type { BreakerSnapshot, OverrideAction } from '../breaker/types';
 import { withTransaction } from '../db/tx';
 import { type Actor, applyPlan, loadSnapshot } from './store';
@@ -7,14 +7,21 @@ import { type Actor, applyPlan, loadSnapshot } from './store';
  * Sets or releases an operator state. The row lock orders it with any concurrent system move,
  * and the transition, audit entry and notification commit together.
  */
+export type OverrideResult =
+  | { kind: 'applied'; snapshot: BreakerSnapshot }
+  | { kind: 'not_found' }
+  /** A release of a breaker that is in no operator state: nothing changes, nothing is recorded. */
+  | { kind: 'nothing_to_release'; snapshot: BreakerSnapshot };
+
 export async function overrideBreaker(
   endpointId: string,
   action: OverrideAction,
   options: { actor: Actor; reason: string; expiresAt: number | null; instanceId: string; now: number },
-): Promise<BreakerSnapshot | null> {
-  return withTransaction(async (db) => {
+): Promise<OverrideResult> {
+  return withTransaction(async (db): Promise<OverrideResult> => {
     const current = await loadSnapshot(db, endpointId, true);
-    if (!current) return null;
+    if (!current) return { kind: 'not_found' };
+    if (action === 'release' && !isOperatorState(current.state)) return { kind: 'nothing_to_release', snapshot: current };
     const plan = applyOverride(current, action, options.now, options.expiresAt);
     const result = await applyPlan(endpointId, current.version, plan, {
       actor: options.actor,
@@ -23,7 +30,8 @@ export async function overrideBreaker(
       note: options.reason,
       db,
     });
-    return result.snapshot;
+    // The row lock makes the compare-and-set win, so the snapshot is the new state.
+    return { kind: 'applied', snapshot: result.snapshot ?? plan.next };
   });
 }
 

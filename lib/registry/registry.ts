@@ -235,9 +235,10 @@ export class BreakerRegistry {
     action: OverrideAction,
     options: { actor: Actor; reason: string; expiresAt: number | null },
   ): Promise<BreakerSnapshot | null> {
-    const snapshot = await overrideBreaker(endpointId, action, { ...options, instanceId: this.options.instanceId, now: this.options.clock() });
-    this.adoptSnapshot(endpointId, snapshot);
-    return snapshot;
+    const result = await overrideBreaker(endpointId, action, { ...options, instanceId: this.options.instanceId, now: this.options.clock() });
+    if (result.kind === 'not_found') return null;
+    this.adoptSnapshot(endpointId, result.snapshot);
+    return result.snapshot;
   }
 
   /** Disables the endpoint after a 410 Gone; its deliveries wait until an operator releases it. */

@@ -88,7 +88,11 @@ describe('dead-letter replay in the console', () => {
     await screenshot(page, 'replay-in-progress');
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 20_000, interval: 100 }).toBe('done');
     expect(await progress.locator('progress').getAttribute('value')).toBe(String(DEAD_LETTERS));
-    expect(await progress.innerText()).toContain(`${DEAD_LETTERS} of ${DEAD_LETTERS} sent (100 %)`);
+    expect(await progress.innerText()).toContain(`${DEAD_LETTERS} of ${DEAD_LETTERS} queued again (100 %)`);
+    // The outcome line follows the sends: every replayed delivery ends delivered.
+    await expect
+      .poll(() => page.getByTestId('replay-outcome').innerText(), { timeout: 20_000, interval: 200 })
+      .toContain(`${DEAD_LETTERS} delivered · 0 still being sent · 0 dead again`);
     await screenshot(page, 'replay-done');
 
     // The receiver gets every replayed delivery once more, under the same webhook-id.

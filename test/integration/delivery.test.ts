@@ -43,6 +43,8 @@ describe('signed event to receiver', () => {
     const id = request.headers['webhook-id'] as string;
     expect(id).toMatch(/^dlv_/);
     expect(request.headers['x-idempotency-key']).toBe(id);
+    expect(request.headers['x-switchyard-event-type']).toBe('push');
+    expect(request.headers['x-switchyard-event-id']).toBe(reply.body.eventId);
 
     const verified = new Webhook(gateway.signingSecret).verify(request.body.toString('utf8'), {
       'webhook-id': id,
@@ -117,8 +119,9 @@ describe('signed event to receiver', () => {
 });
 
 describe('management input errors', () => {
-  const cases: { name: string; method: string; path: string; body: unknown; status: number; field: string }[] = [
-    { name: 'endpoint without url', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x' }, status: 400, field: 'url' },
+  const cases: { name: string; method: string; path: string; body: unknown; status: number; field: string; message?: string }[] = [
+    { name: 'endpoint without url', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x' }, status: 400, field: 'url', message: 'url: is required' },
+    { name: 'limit that is not a number', method: 'GET', path: '/api/v1/deliveries?limit=abc', body: undefined, status: 400, field: 'limit', message: 'limit: must be a number' },
     { name: 'endpoint with ftp url', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x', url: 'ftp://a/b' }, status: 400, field: 'url' },
     { name: 'bucket not dividing window', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x', url: 'http://127.0.0.1:9/x', breaker: { windowSeconds: 60, bucketSeconds: 7 } }, status: 400, field: 'breaker.bucketSeconds' },
     { name: 'probe concurrency above 3', method: 'POST', path: '/api/v1/endpoints', body: { name: 'x', url: 'http://127.0.0.1:9/x', breaker: { halfOpenMaxConcurrent: 4 } }, status: 400, field: 'breaker.halfOpenMaxConcurrent' },
@@ -127,6 +130,7 @@ describe('management input errors', () => {
     { name: 'subscription with bad id', method: 'POST', path: '/api/v1/subscriptions', body: { sourceId: 'nope', endpointId: 'ep_x' }, status: 400, field: 'sourceId' },
     { name: 'override without reason', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: '  ' }, status: 400, field: 'reason' },
     { name: 'override with unknown action', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'explode', reason: 'x' }, status: 400, field: 'action' },
+    { name: 'release with no override', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'release', reason: 'x' }, status: 409, field: 'action' },
     { name: 'override expiry in the past', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: 'x', expiresAt: '2001-01-01T00:00:00Z' }, status: 400, field: 'expiresAt' },
     { name: 'replay with neither ids nor filter', method: 'POST', path: '/api/v1/dead-letters/replay', body: {}, status: 400, field: 'ids' },
     { name: 'deliveries with unknown status', method: 'GET', path: '/api/v1/deliveries?status=lost', body: undefined, status: 400, field: 'status' },
@@ -138,6 +142,7 @@ describe('management input errors', () => {
       expect(reply.status).toBe(c.status);
       expect(reply.body.error.field).toBe(c.field);
       expect(reply.body.error.message.length).toBeGreaterThan(5);
+      if (c.message) expect(reply.body.error.message).toContain(c.message);
     });
   }
 

@@ -66,7 +66,7 @@ const ROUTES: RouteCase[] = [
     pattern: '/api/v1/endpoints/[id]/override',
     role: 'operator',
     path: (ids) => `/api/v1/endpoints/${ids.endpointId}/override`,
-    body: () => ({ action: 'release', reason: 'role test' }),
+    body: () => ({ action: 'metrics_only', reason: 'role test' }),
     ok: 200,
   },
   {
@@ -414,7 +414,7 @@ describe('users, tokens and sessions', () => {
   it('rejects cookie mutations from a foreign or missing Origin', async () => {
     await createUser('origin@example.com', 'operator');
     const cookie = sessionOf(await signIn({ email: 'origin@example.com', password: 'correct horse battery' }));
-    const body = { action: 'release', reason: 'origin test' };
+    const body = { action: 'metrics_only', reason: 'origin test' };
     const foreign = await withCookie(cookie, 'POST', `/api/v1/endpoints/${endpointId}/override`, body, 'http://evil.example');
     expect(foreign.status).toBe(403);
     const opaque = await withCookie(cookie, 'POST', `/api/v1/endpoints/${endpointId}/override`, body, 'null');
@@ -452,7 +452,7 @@ describe('users, tokens and sessions', () => {
   it('applies a role change to an open session', async () => {
     const id = await createUser('demoted@example.com', 'operator');
     const cookie = sessionOf(await signIn({ email: 'demoted@example.com', password: 'correct horse battery' }));
-    const body = { action: 'release', reason: 'role change test' };
+    const body = { action: 'metrics_only', reason: 'role change test' };
     expect((await withCookie(cookie, 'POST', `/api/v1/endpoints/${endpointId}/override`, body)).status).toBe(200);
     await app.api('PATCH', `/api/v1/users/${id}`, { role: 'viewer' });
     expect((await withCookie(cookie, 'POST', `/api/v1/endpoints/${endpointId}/override`, body)).status).toBe(403);

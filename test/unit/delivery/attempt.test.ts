@@ -33,6 +33,7 @@ function delivery(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
     replayCount: 0,
     body: Buffer.from('{"a":1}'),
     contentType: 'application/json',
+    eventType: 'push',
     probe: false,
     route: 'primary',
     ...overrides,
@@ -125,6 +126,8 @@ describe('attemptHeaders', () => {
     const later = attemptHeaders(delivery(), endpoint, NOW + 5000);
     expect(first['webhook-id']).toBe('dlv_1');
     expect(first['x-idempotency-key']).toBe('dlv_1');
+    expect(first['x-switchyard-event-type']).toBe('push');
+    expect(first['x-switchyard-event-id']).toBe('evt_1');
     expect(first['webhook-timestamp']).toBe(String(NOW / 1000));
     expect(later['webhook-timestamp']).toBe(String(NOW / 1000 + 5));
     expect(later['webhook-signature']).not.toBe(first['webhook-signature']);

@@ -19,14 +19,19 @@ export const POST = route<{ id: string }>('operator', async ({ request, params, 
   if (expiresAt !== null && input.action === 'release') {
     throw new AppError('invalid_request', 'expiresAt does not apply to release.', { field: 'expiresAt' });
   }
-  const snapshot = await overrideBreaker(params.id, input.action, {
+  const result = await overrideBreaker(params.id, input.action, {
     actor: { kind: 'user', name: principal!.actor },
     reason: input.reason,
     expiresAt,
     instanceId: config().instanceId,
     now,
   });
-  if (!snapshot) throw notFound('endpoint', params.id);
+  if (result.kind === 'not_found') throw notFound('endpoint', params.id);
+  if (result.kind === 'nothing_to_release') {
+    throw new AppError('conflict', `The breaker is ${result.snapshot.state}, not in an operator state: there is no override to release.`, {
+      field: 'action',
+    });
+  }
   const endpoint = await getEndpoint(pool(), params.id, now);
   return json({ id: params.id, state: endpoint!.breaker.state, breaker: endpoint!.breaker, waiting: endpoint!.waiting });
 });
