@@ -80,6 +80,19 @@ describe('three instances, one breaker', () => {
     const closed = await waitFor(async () => (await transitions()).find((t) => t.to_state === 'closed' && t.version > opened.version), 30_000, 'close');
     await waitFor(async () => (await sql.query("SELECT count(*)::int AS n FROM deliveries WHERE status <> 'delivered'")).rows[0].n === 0, 30_000, 'all delivered');
 
+    // Window figures: each instance flushes its buckets every 250 ms, and every instance reads
+    // the buckets of all, so once the last flush has landed all three report the same figures.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const figures = await Promise.all(
+      apps.map(async (app) => {
+        const { breaker } = (await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}`)).body;
+        return { state: breaker.state, volume: breaker.volume, errorRate: breaker.errorRate, version: breaker.version };
+      }),
+    );
+    expect(figures[1]).toEqual(figures[0]);
+    expect(figures[2]).toEqual(figures[0]);
+    expect(figures[0].volume).toBeGreaterThan(0);
+
     const all = await transitions();
     // Versions are consecutive: each transition stored exactly once, no gaps, no duplicates.
     expect(all.map((t) => t.version)).toEqual(all.map((_, i) => i));
