@@ -83,8 +83,10 @@ export async function claimBatch(
 ): Promise<ClaimedDelivery[]> {
   const ids = [...input.capacities.keys()];
   const caps = ids.map((id) => input.capacities.get(id) ?? 0);
-  const result = await db.query<ClaimRow>(
-    `WITH eligible AS (
+  // A named statement: PostgreSQL plans this long query once per connection, not per claim.
+  const result = await db.query<ClaimRow>({
+    name: 'switchyard_claim_batch',
+    text: `WITH eligible AS (
        SELECT b.endpoint_id, COALESCE(cap.capacity, $5) AS capacity
          FROM breaker_states b
          LEFT JOIN unnest($6::text[], $7::int[]) AS cap(endpoint_id, capacity) ON cap.endpoint_id = b.endpoint_id
@@ -141,8 +143,8 @@ export async function claimBatch(
        RETURNING d.id, d.endpoint_id, d.event_id, d.attempts, d.queued_at, d.replay_count, d.probe, d.route
      )
      ${WITH_BODY}`,
-    [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.batchSize, input.defaultCapacity, ids, caps],
-  );
+    values: [new Date(input.now), new Date(input.leaseUntil), input.instanceId, input.batchSize, input.defaultCapacity, ids, caps],
+  });
   return result.rows.map(toClaimed);
 }
 

@@ -44,8 +44,10 @@ export async function recordAttempts(
   updates: DeliveryUpdate[],
 ): Promise<number> {
   if (attempts.length === 0 && updates.length === 0) return 0;
-  const result = await db.query(
-    `WITH inserted AS (
+  // A named statement: PostgreSQL plans it once per connection, not per batch.
+  const result = await db.query({
+    name: 'switchyard_record_attempts',
+    text: `WITH inserted AS (
        INSERT INTO attempts (id, delivery_id, endpoint_id, number, status, outcome, probe, replay, route,
                              duration_ms, error, response_excerpt, instance_id, started_at)
        SELECT a.id, a.delivery_id, a.endpoint_id, a.number, a.status, a.outcome, a.probe, a.replay, a.route,
@@ -64,7 +66,7 @@ export async function recordAttempts(
        FROM unnest($15::text[], $16::text[], $17::int[], $18::timestamptz[], $19::text[], $20::text[], $21::text[], $22::timestamptz[])
             AS u(id, status, attempts, next_attempt_at, last_error, dead_reason, route, finished_at)
       WHERE d.id = u.id AND d.status = 'in_flight' AND d.leased_by = $1`,
-    [
+    values: [
       instanceId,
       attempts.map((a) => a.id),
       attempts.map((a) => a.deliveryId),
@@ -88,6 +90,6 @@ export async function recordAttempts(
       updates.map((u) => u.route),
       updates.map((u) => (u.finishedAt === null ? null : new Date(u.finishedAt))),
     ],
-  );
+  });
   return result.rowCount ?? 0;
 }
