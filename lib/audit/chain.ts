@@ -21,13 +21,20 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-/** The hash of one entry: SHA-256 over the previous entry's hash and this entry's content. */
+/** Compares two object keys by UTF-16 code units, independent of locale. */
+function compareKeys(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
+/** Computes one entry's hash: SHA-256 over the previous entry's hash and this entry's content. */
 export function entryHash(prevHash: string, entry: AuditContent): string {
   const content = canonicalJson({
     id: entry.id,

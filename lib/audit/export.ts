@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { Db } from '../db/tx';
+import { type AuditRow, readAuditPage } from './rows';
 import { canonicalJson } from './chain';
 
 // Exports are signed with Ed25519 (RFC 8032): the private key stays with Switchyard and anyone
@@ -22,26 +23,12 @@ export type ExportedFile = {
 
 export type ExportResult = { files: ExportedFile[]; publicKey: string; manifest: string | null };
 
-type Row = {
-  id: string;
-  seq: number;
-  actor: string;
-  action: string;
-  target_id: string | null;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-  at: Date;
-  prev_hash: string;
-  hash: string;
-};
-
 /** Creates a new Ed25519 private key as PKCS#8 PEM, for SWITCHYARD_AUDIT_SIGNING_KEY. */
 export function generateSigningKey(): string {
   return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
-function toLine(row: Row): string {
+function toLine(row: AuditRow): string {
   return canonicalJson({
     id: row.id,
     seq: Number(row.seq),
@@ -78,15 +65,11 @@ export async function exportAudit(
   const files: ExportedFile[] = [];
   let afterSeq = options.afterSeq ?? 0;
   for (;;) {
-    const page = await db.query<Row>(
-      `SELECT id, seq, actor, action, target_id, reason, before, after, at, prev_hash, hash
-         FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [afterSeq, maxLines],
-    );
-    if (page.rows.length === 0) break;
-    const first = page.rows[0];
-    const last = page.rows[page.rows.length - 1];
-    const bytes = Buffer.from(page.rows.map((row) => `${toLine(row)}\n`).join(''), 'utf8');
+    const rows = await readAuditPage(db, afterSeq, maxLines);
+    if (rows.length === 0) break;
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const bytes = Buffer.from(rows.map((row) => `${toLine(row)}\n`).join(''), 'utf8');
     const name = `audit-${String(first.seq).padStart(12, '0')}-${String(last.seq).padStart(12, '0')}.jsonl`;
     const file = path.join(options.outDir, name);
     await writeFile(file, bytes, { flag: 'wx' });
@@ -95,14 +78,14 @@ export async function exportAudit(
       file: name,
       signature: `${name}.sig`,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      entries: page.rows.length,
+      entries: rows.length,
       firstSeq: Number(first.seq),
       lastSeq: Number(last.seq),
       firstPrevHash: first.prev_hash,
       lastHash: last.hash,
     });
     afterSeq = Number(last.seq);
-    if (page.rows.length < maxLines) break;
+    if (rows.length < maxLines) break;
   }
 
   if (files.length === 0) return { files, publicKey: publicKeyFile, manifest: null };

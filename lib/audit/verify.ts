@@ -1,24 +1,11 @@
 import type { Db } from '../db/tx';
+import { readAuditPage } from './rows';
 import { GENESIS_HASH, entryHash } from './chain';
 
 export type ChainCheck = {
   ok: boolean;
   checked: number;
   firstBroken: { id: string; seq: number; problem: 'hash_mismatch' | 'chain_break' } | null;
-};
-
-type Row = {
-  id: string;
-  seq: number;
-  actor: string;
-  action: string;
-  target_id: string | null;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-  at: Date;
-  prev_hash: string;
-  hash: string;
 };
 
 /**
@@ -33,12 +20,8 @@ export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainCh
   let afterSeq = Number(anchor.rows[0]?.through_seq ?? 0);
   let checked = 0;
   for (;;) {
-    const page = await db.query<Row>(
-      `SELECT id, seq, actor, action, target_id, reason, before, after, at, prev_hash, hash
-         FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [afterSeq, pageSize],
-    );
-    for (const row of page.rows) {
+    const rows = await readAuditPage(db, afterSeq, pageSize);
+    for (const row of rows) {
       if (row.prev_hash !== prevHash) {
         return { ok: false, checked, firstBroken: { id: row.id, seq: Number(row.seq), problem: 'chain_break' } };
       }
@@ -59,6 +42,6 @@ export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainCh
       afterSeq = Number(row.seq);
       checked++;
     }
-    if (page.rows.length < pageSize) return { ok: true, checked, firstBroken: null };
+    if (rows.length < pageSize) return { ok: true, checked, firstBroken: null };
   }
 }

@@ -16,7 +16,7 @@ import { type RetryConfig, RetryConfigSchema } from '../delivery/retry';
 import { newId } from '../ids';
 import { checkTargetUrl, type Resolver } from '../net/target-check';
 import { BREAKER_CHANNEL, notify } from '../registry/notify';
-import { BREAKER_COLUMNS, type BreakerRow, rowToSnapshot } from '../registry/rows';
+import { breakerColumns, type BreakerRow, rowToSnapshot } from '../registry/rows';
 import { createBreaker } from '../registry/store';
 import { type BreakerView, breakerViews, roundTenth } from './figures';
 import type { CreateEndpointInput, PatchEndpointInput } from './schema';
@@ -52,7 +52,7 @@ type EndpointRow = BreakerRow & {
 
 const SELECT = `
   SELECT e.id, e.name, e.url, e.tier, e.fallback_url, e.fallback_on, e.breaker_config, e.retry_config, e.created_at, e.updated_at,
-         ${BREAKER_COLUMNS.split(', ').map((c) => `b.${c}`).join(', ')},
+         ${breakerColumns('b')},
          (SELECT count(*)::int FROM deliveries d WHERE d.endpoint_id = e.id AND d.status IN ('pending', 'failed', 'in_flight')) AS waiting
     FROM endpoints e JOIN breaker_states b ON b.endpoint_id = e.id`;
 

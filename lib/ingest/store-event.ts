@@ -1,8 +1,6 @@
 import { isEmbedded, pool } from '../db/pool';
-import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
-import { DELIVERY_CHANNEL, localBus, notify } from '../registry/notify';
-import { matchesEventType } from '../subscriptions/service';
+import { DELIVERY_CHANNEL, localBus } from '../registry/notify';
 
 export type StoredEvent = { eventId: string; deliveries: number; duplicate: boolean };
 
@@ -14,14 +12,14 @@ export type EventInput = {
   headers: Record<string, string>;
 };
 
-// Postgres error code for a NOT NULL violation: the fast path ran out of delivery ids.
+// Postgres error code for a NOT NULL violation: the list of delivery ids was too short.
 const NOT_NULL_VIOLATION = '23502';
 
 /**
  * Stores the event and its deliveries in one statement (one round trip, atomic on its own).
- * Delivery ids come from `deliveryIds`, sized from the cached subscription count; when a new
- * subscription makes the list too short, the statement fails as a whole and the caller falls
- * back to the transactional path. Event types match as in `matchesEventType`.
+ * Delivery ids come from `deliveryIds`, sized from a subscription count. When a newer
+ * subscription makes the list too short, the statement fails as a whole, so the caller tries
+ * again with a fresh count. A pattern ending in ".*" matches a prefix, as "invoice.*" does.
  */
 async function storeEventInOneStatement(input: EventInput, deliveryIds: string[]): Promise<StoredEvent | null> {
   const eventId = newId('event');
@@ -67,61 +65,32 @@ async function findExisting(input: EventInput): Promise<StoredEvent> {
   return { eventId: first.rows[0].id, deliveries: first.rows[0].deliveries, duplicate: true };
 }
 
+async function countSubscriptions(sourceId: string): Promise<number> {
+  const result = await pool().query<{ n: number }>('SELECT count(*)::int AS n FROM subscriptions WHERE source_id = $1', [sourceId]);
+  return result.rows[0].n;
+}
+
+// Tries of the one statement before giving up. Each retry counts the subscriptions afresh, so
+// only subscriptions added faster than one round trip could exhaust them.
+const STORE_TRIES = 3;
+
 /**
  * Stores an event with its exact bytes and one delivery per matching subscription, all or
  * nothing. A repeated external id for the same source creates nothing and returns the first
  * event; the unique index on (source_id, external_id) decides races between instances.
+ * `subscriptionCount` is the caller's cached count, which may be behind.
  */
 export async function storeEvent(input: EventInput, subscriptionCount?: number): Promise<StoredEvent> {
-  if (subscriptionCount !== undefined) {
-    const ids = Array.from({ length: subscriptionCount + 2 }, () => newId('delivery'));
+  let count = subscriptionCount ?? (await countSubscriptions(input.sourceId));
+  for (let attempt = 0; attempt < STORE_TRIES; attempt++) {
+    const ids = Array.from({ length: count + 2 }, () => newId('delivery'));
     try {
       const stored = await storeEventInOneStatement(input, ids);
       return stored ?? (await findExisting(input));
     } catch (error) {
       if ((error as { code?: string }).code !== NOT_NULL_VIOLATION) throw error;
     }
+    count = await countSubscriptions(input.sourceId);
   }
-  return storeEventInTransaction(input);
-}
-
-/**
- * Stores an event in a transaction of several statements: the path for a fan-out wider than
- * the cached subscription count.
- */
-async function storeEventInTransaction(input: EventInput): Promise<StoredEvent> {
-  return withTransaction(async (db) => {
-    const eventId = newId('event');
-    const inserted = await db.query<{ id: string }>(
-      `INSERT INTO events (id, source_id, external_id, event_type, body, headers)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id`,
-      [eventId, input.sourceId, input.externalId, input.eventType, Buffer.from(input.body), JSON.stringify(input.headers)],
-    );
-    if (!inserted.rows[0]) {
-      const first = await db.query<{ id: string; deliveries: number }>(
-        `SELECT e.id, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS deliveries
-           FROM events e WHERE e.source_id = $1 AND e.external_id = $2`,
-        [input.sourceId, input.externalId],
-      );
-      return { eventId: first.rows[0].id, deliveries: first.rows[0].deliveries, duplicate: true };
-    }
-
-    const subscriptions = await db.query<{ endpoint_id: string; event_types: string[] }>(
-      'SELECT endpoint_id, event_types FROM subscriptions WHERE source_id = $1',
-      [input.sourceId],
-    );
-    const endpointIds = subscriptions.rows
-      .filter((row) => matchesEventType(row.event_types ?? [], input.eventType))
-      .map((row) => row.endpoint_id);
-    if (endpointIds.length > 0) {
-      await db.query(
-        `INSERT INTO deliveries (id, event_id, endpoint_id, status, next_attempt_at)
-         SELECT u.id, $1, u.endpoint_id, 'pending', now() FROM unnest($2::text[], $3::text[]) AS u(id, endpoint_id)`,
-        [eventId, endpointIds.map(() => newId('delivery')), endpointIds],
-      );
-      await notify(db, DELIVERY_CHANNEL, eventId);
-    }
-    return { eventId, deliveries: endpointIds.length, duplicate: false };
-  });
+  throw new Error(`The subscriptions of source ${input.sourceId} kept changing while the event was stored; nothing was stored, retry.`);
 }

@@ -1,5 +1,3 @@
-import type pg from 'pg';
-
 import type { Db } from '../db/tx';
 
 export type StoredBucket = {
@@ -40,22 +38,26 @@ export async function writeBuckets(db: Db, instanceId: string, buckets: BucketWr
   );
 }
 
+type BucketRow = { endpoint_id: string; bucket_start: Date; calls: number; failures: number; slow: number; histogram: number[] };
+
+function groupByEndpoint(rows: BucketRow[]): Map<string, StoredBucket[]> {
+  const byEndpoint = new Map<string, StoredBucket[]>();
+  for (const row of rows) {
+    const list = byEndpoint.get(row.endpoint_id) ?? [];
+    list.push({ start: row.bucket_start.getTime(), calls: row.calls, failures: row.failures, slow: row.slow, histogram: row.histogram });
+    byEndpoint.set(row.endpoint_id, list);
+  }
+  return byEndpoint;
+}
+
 /** Reads every instance's buckets of the given breaker versions that start after `since`. */
 export async function readBuckets(
   db: Db,
   keys: { endpointId: string; version: number }[],
   since: number,
 ): Promise<Map<string, StoredBucket[]>> {
-  const byEndpoint = new Map<string, StoredBucket[]>();
-  if (keys.length === 0) return byEndpoint;
-  const result: pg.QueryResult<{
-    endpoint_id: string;
-    bucket_start: Date;
-    calls: number;
-    failures: number;
-    slow: number;
-    histogram: number[];
-  }> = await db.query(
+  if (keys.length === 0) return new Map();
+  const result = await db.query<BucketRow>(
     `SELECT b.endpoint_id, b.bucket_start, b.calls, b.failures, b.slow, b.histogram
        FROM breaker_buckets b
        JOIN unnest($1::text[], $2::int[]) AS k(endpoint_id, version)
@@ -63,35 +65,18 @@ export async function readBuckets(
       WHERE b.bucket_start > $3`,
     [keys.map((k) => k.endpointId), keys.map((k) => k.version), new Date(since)],
   );
-  for (const row of result.rows) {
-    const list = byEndpoint.get(row.endpoint_id) ?? [];
-    list.push({
-      start: row.bucket_start.getTime(),
-      calls: row.calls,
-      failures: row.failures,
-      slow: row.slow,
-      histogram: row.histogram,
-    });
-    byEndpoint.set(row.endpoint_id, list);
-  }
-  return byEndpoint;
+  return groupByEndpoint(result.rows);
 }
 
 /** Reads every instance's buckets of every breaker version that start after `since`. */
 export async function readRecentBuckets(db: Db, endpointIds: string[], since: number): Promise<Map<string, StoredBucket[]>> {
-  const byEndpoint = new Map<string, StoredBucket[]>();
-  if (endpointIds.length === 0) return byEndpoint;
-  const result = await db.query<{ endpoint_id: string; bucket_start: Date; calls: number; failures: number; slow: number; histogram: number[] }>(
+  if (endpointIds.length === 0) return new Map();
+  const result = await db.query<BucketRow>(
     `SELECT endpoint_id, bucket_start, calls, failures, slow, histogram FROM breaker_buckets
       WHERE endpoint_id = ANY($1) AND bucket_start > $2`,
     [endpointIds, new Date(since)],
   );
-  for (const row of result.rows) {
-    const list = byEndpoint.get(row.endpoint_id) ?? [];
-    list.push({ start: row.bucket_start.getTime(), calls: row.calls, failures: row.failures, slow: row.slow, histogram: row.histogram });
-    byEndpoint.set(row.endpoint_id, list);
-  }
-  return byEndpoint;
+  return groupByEndpoint(result.rows);
 }
 
 /** Deletes bucket rows older than `before`; they no longer count in any window or chart. */

@@ -5,7 +5,7 @@ import { decryptSecret } from '../crypto/secrets';
 import type { Db } from '../db/tx';
 import { type RetryConfig, RetryConfigSchema } from '../delivery/retry';
 import type { FallbackOn } from '../endpoints/schema';
-import { BREAKER_COLUMNS, type BreakerRow, rowToSnapshot } from './rows';
+import { breakerColumns, type BreakerRow, rowToSnapshot } from './rows';
 
 export type CachedEndpoint = {
   id: string;
@@ -32,10 +32,7 @@ type JoinedRow = BreakerRow & {
 };
 
 const SELECT_JOINED = `
-  SELECT ${BREAKER_COLUMNS
-    .split(', ')
-    .map((c) => `b.${c}`)
-    .join(', ')}, e.name, e.url, e.fallback_url, e.fallback_on, e.tier, e.signing_secret, e.breaker_config, e.retry_config
+  SELECT ${breakerColumns('b')}, e.name, e.url, e.fallback_url, e.fallback_on, e.tier, e.signing_secret, e.breaker_config, e.retry_config
     FROM breaker_states b JOIN endpoints e ON e.id = b.endpoint_id`;
 
 function toCached(row: JoinedRow): CachedEndpoint {

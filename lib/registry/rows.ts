@@ -17,6 +17,13 @@ export type BreakerRow = {
 export const BREAKER_COLUMNS =
   'endpoint_id, state, version, since, reason, probe_at, failed_recoveries, half_open_successes, next_probe_at, paused_until, expires_at';
 
+/** BREAKER_COLUMNS qualified with a table alias, for joins. */
+export function breakerColumns(alias: string): string {
+  return BREAKER_COLUMNS.split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+}
+
 const ms = (value: Date | null): number | null => (value === null ? null : value.getTime());
 const date = (value: number | null): Date | null => (value === null ? null : new Date(value));
 

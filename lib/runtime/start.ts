@@ -110,9 +110,3 @@ export function startRuntime(): Promise<Runtime> {
   });
   return holder.__switchyardRuntime;
 }
-
-/** The running registry, when this instance runs a dispatcher. */
-export async function runtimeRegistry(): Promise<BreakerRegistry | null> {
-  const holder = globalThis as Holder;
-  return holder.__switchyardRuntime ? (await holder.__switchyardRuntime).registry : null;
-}

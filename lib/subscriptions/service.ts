@@ -36,10 +36,3 @@ export async function createSubscription(input: CreateSubscriptionInput, actor: 
     return { id, sourceId: input.sourceId, endpointId: input.endpointId, eventTypes, createdAt: inserted.rows[0].created_at.toISOString() };
   });
 }
-
-/** True when a subscription's event types let an event of `eventType` through. */
-export function matchesEventType(patterns: string[], eventType: string | null): boolean {
-  if (patterns.length === 0) return true;
-  if (eventType === null) return false;
-  return patterns.some((p) => p === '*' || p === eventType || (p.endsWith('.*') && eventType.startsWith(p.slice(0, -1))));
-}
