@@ -17,7 +17,11 @@ async function seed(url: string): Promise<void> {
   const sql = new pg.Client({ connectionString: url });
   await sql.connect();
   const ids = Array.from({ length: ENDPOINTS }, () => newId('endpoint'));
-  const states = ids.map((_, i) => (i % 50 === 0 ? 'open' : i % 97 === 0 ? 'half_open' : 'closed'));
+  const states = ids.map((_, i) => {
+    if (i % 50 === 0) return 'open';
+    if (i % 97 === 0) return 'half_open';
+    return 'closed';
+  });
   // One real ciphertext under the test key for all rows: the app checks the key at start.
   const secret = encryptSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', parseKey(TEST_ENCRYPTION_KEY));
   await sql.query(
@@ -55,7 +59,7 @@ async function measure(app: Awaited<ReturnType<typeof startApp>>, route: string)
     const started = performance.now();
     const reply = await app.api('GET', route);
     times.push(performance.now() - started);
-    if (reply.status !== 200) throw new Error(`${route} answered ${reply.status}`);
+    if (reply.status !== 200) throw new Error(`${route} returned HTTP ${reply.status}; expected 200`);
   }
   times.sort((a, b) => a - b);
   return { p50Ms: +percentile(times, 0.5).toFixed(1), p95Ms: +percentile(times, 0.95).toFixed(1), maxMs: +times.at(-1)!.toFixed(1) };

@@ -11,8 +11,8 @@ import { LoadingState } from './loading-state';
 import { RelativeTime } from './relative-time';
 import { useNow } from './use-now';
 
-// "done" means every matching dead letter is back in the queue; the outcome line says how the
-// sends went.
+// "done" means every matching dead letter is back in the queue. The outcome line shows how the
+// sends ended.
 const STATUS_LABELS: Record<Replay['status'], string> = { running: 'Queueing', done: 'All queued', cancelled: 'Cancelled' };
 
 /** Deliveries sent per second since the replay started, or null before the first second. */

@@ -1,6 +1,6 @@
-// npm run demo: the gateway and console plus three demo receivers on 127.0.0.1 (healthy, slow,
-// and one that fails for 40 s of every 2 minutes) and a producer posting signed events, so a
-// breaker trips, probes and closes in the console within two minutes of start.
+// npm run demo: the gateway and console, three demo receivers on 127.0.0.1 and a producer of
+// signed events. The receivers are healthy, slow, and one that fails for 40 s of every 2 minutes,
+// so a breaker trips, probes and closes in the console within two minutes of start.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

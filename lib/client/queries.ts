@@ -118,7 +118,7 @@ export type TransitionRecord = {
   reason: string;
   /** Machine-readable reason, e.g. `failure_rate` or `override_force_open`. */
   reasonCode: string;
-  /** What the operator typed as the reason of an override; null for system transitions. */
+  /** The operator's typed reason for an override, or null for a system transition. */
   note: string | null;
   actor: string;
   at: string;

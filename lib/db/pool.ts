@@ -16,8 +16,8 @@ export function clientConfig(url: string): pg.ClientConfig {
   assertDatabaseTransport(url, config().allowPlaintextDb);
   const parsed = new URL(url);
   const sslmode = parsed.searchParams.get('sslmode');
-  // node-postgres treats sslmode=require as verify-full; libpq's meaning is "encrypt, do not
-  // verify", which is what sslmode=require asks for with a self-signed server certificate.
+  // node-postgres treats sslmode=require as verify-full, but libpq defines it as "encrypt, do
+  // not verify", which is what a server with a self-signed certificate needs.
   const ssl = sslmode === 'require' ? { rejectUnauthorized: false } : undefined;
   if (ssl) parsed.searchParams.delete('sslmode');
   return { connectionString: parsed.toString(), ssl, connectionTimeoutMillis: 5_000 };
@@ -33,7 +33,7 @@ export function createPool(url: string, max: number): pg.Pool {
 
 type PoolHolder = { __switchyardPool?: pg.Pool };
 
-/** The process-wide pool; stored on globalThis because Next.js may load this module twice. */
+/** Returns the process-wide pool, kept on globalThis because Next.js may load this module twice. */
 export function pool(): pg.Pool {
   const holder = globalThis as PoolHolder;
   if (!holder.__switchyardPool) {

@@ -16,8 +16,8 @@ export function attemptHeaders(delivery: ClaimedDelivery, endpoint: CachedEndpoi
     'content-type': delivery.contentType ?? 'application/json',
     'user-agent': USER_AGENT,
     'x-idempotency-key': delivery.id,
-    // Standard Webhooks carries no event type; producers such as GitHub send it only as a
-    // header, so it is passed on here with the event's id.
+    // Standard Webhooks has no event type header, and producers such as GitHub send the type
+    // only as a header. So it is passed on here, with the event's id.
     'x-switchyard-event-id': delivery.eventId,
     ...(delivery.eventType ? { 'x-switchyard-event-type': delivery.eventType } : {}),
     ...standardWebhookHeaders({
@@ -39,10 +39,10 @@ export type AttemptEffects = {
 };
 
 /**
- * Turns an HTTP result into the attempt's effects, following the outcome table: 2xx delivered;
- * timeout, network error, 5xx and 408 retried with backoff; 429 and 503 with Retry-After
- * paused without spending an attempt; 410 keeps the delivery waiting and disables the endpoint; other
- * 3xx and 4xx dead-lettered at once.
+ * Turns an HTTP result into the attempt's effects, following the outcome table. A 2xx is
+ * delivered. A timeout, network error, 5xx or 408 is retried with backoff. A 429, or a 503
+ * with Retry-After, pauses the endpoint without spending an attempt. A 410 keeps the delivery
+ * waiting and disables the endpoint. Any other 3xx or 4xx is dead-lettered at once.
  */
 export function attemptEffects(
   input: { delivery: ClaimedDelivery; endpoint: CachedEndpoint; result: SendResult; startedAt: number; now: number; wallNow: number },

@@ -42,13 +42,13 @@ const ON_CYCLE_MS = 100;
 // request starts the next claimed one at once instead of leaving its slot idle until the
 // next claim round trip. The extra claims wait in this instance under their lease.
 const CLAIM_AHEAD = 2;
-// Claim room of an endpoint this instance knows nothing about yet.
+// Claim room of an endpoint this instance has not loaded yet.
 const DEFAULT_CAPACITY = 16 * CLAIM_AHEAD;
 
 /**
  * The delivery loop of one instance: claim due deliveries, send each through its endpoint's
  * breaker, record attempts in batches, and keep the breaker registry flushed and ticking.
- * Every failure inside a cycle is logged and the loop goes on after a pause; nothing claimed
+ * Every failure inside a cycle is logged, and the loop goes on after a pause. Nothing claimed
  * is dropped, because an unrecorded claim returns when its lease expires.
  */
 export class Dispatcher {
@@ -229,10 +229,11 @@ export class Dispatcher {
     }
 
     const batchSize = Math.min(room, 200);
+    const leaseUntil = now + this.leaseMs();
     const capacities = this.capacities(now);
     const claimed = await claimBatch(this.options.db(), {
       now,
-      leaseUntil: now + this.leaseMs(),
+      leaseUntil,
       instanceId: this.options.instanceId,
       batchSize,
       defaultCapacity: DEFAULT_CAPACITY,
@@ -255,7 +256,7 @@ export class Dispatcher {
       fallbackRoom > 0 && this.anyFallbackUrl()
         ? await claimFallback(this.options.db(), {
             now,
-            leaseUntil: now + this.leaseMs(),
+            leaseUntil,
             instanceId: this.options.instanceId,
             batchSize: fallbackRoom,
             perEndpoint: 8,

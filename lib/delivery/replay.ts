@@ -47,7 +47,7 @@ function matchSql(filter: StoredFilter, params: unknown[]): string {
 
 /**
  * Starts a replay job over the dead letters that match now. The job moves them back into the
- * queue at a bounded rate (see `advanceReplays`); they keep their ids, so receivers see the
+ * queue at a bounded rate (see `advanceReplays`). They keep their ids, so receivers get the
  * same webhook-id, and each send still goes through the endpoint's breaker.
  */
 export async function startReplay(input: ReplayRequest, actor: string): Promise<{ replayId: string; count: number }> {

@@ -12,7 +12,7 @@ export type SendRequest = {
   timeoutMs: number;
 };
 
-/** What came back from one HTTP attempt; errors are values here, never thrown. */
+/** Result of one HTTP attempt. `send` returns failures as values instead of throwing them. */
 export type SendResult = {
   status: number | null;
   error: 'timeout' | 'network' | 'refused_target' | null;

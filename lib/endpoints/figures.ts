@@ -20,7 +20,7 @@ export type BreakerView = {
 type Input = { id: string; snapshot: BreakerSnapshot; reason: string; config: BreakerConfig };
 
 /**
- * The breaker figures the API and console show: error rate, volume and p95 of the calls in
+ * Computes the breaker figures the API and console show: error rate, volume and p95 of calls in
  * the last window, summed over the buckets of every instance. Calls from before the latest
  * transition count here, so an open breaker still shows the traffic that tripped it. The trip
  * rule itself only reads calls made under the current breaker version.

@@ -12,7 +12,7 @@ export type IngestReply = { status: number; body: unknown; headers?: Record<stri
 // Request headers kept with the event (no signatures or credentials).
 const KEPT_HEADERS = ['content-type', 'user-agent', 'x-github-event', 'x-github-delivery', 'webhook-id', 'idempotency-key'];
 
-/** The client address for rate limiting: the first X-Forwarded-For hop set by the proxy in front. */
+/** Returns the client address for rate limiting: the first X-Forwarded-For hop from the proxy. */
 export function clientAddress(headers: Headers): string {
   // NOTE: X-Forwarded-For is trusted as set by the reverse proxy in front of Switchyard; a
   // server exposed directly lets a client choose this key.

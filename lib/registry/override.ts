@@ -35,7 +35,7 @@ export async function overrideBreaker(
   });
 }
 
-/** A 410 Gone: the system disables the endpoint; its deliveries wait until an operator releases it. */
+/** Disables the endpoint after a 410 Gone. Its deliveries wait until an operator releases it. */
 export async function disableGoneEndpoint(endpointId: string, options: { instanceId: string; now: number }): Promise<BreakerSnapshot | null> {
   return withTransaction(async (db) => {
     const current = await loadSnapshot(db, endpointId, true);

@@ -247,7 +247,7 @@ export class BreakerRegistry {
     this.adoptSnapshot(endpointId, snapshot);
   }
 
-  /** A 429 or 503 with Retry-After: every instance pauses the endpoint until then. */
+  /** Pauses the endpoint on every instance until `until`, after a 429 or a 503 with Retry-After. */
   async pause(endpointId: string, until: number): Promise<void> {
     await extendPause(this.options.db(), endpointId, until);
     const endpoint = this.endpoints.get(endpointId);

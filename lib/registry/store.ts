@@ -72,7 +72,7 @@ export async function applyPlan(
   return options.db ? run(options.db) : withTransaction(run);
 }
 
-/** The reason shown with the breaker: an operator's own words, or the system's code. */
+/** Returns the reason shown with the breaker: an operator's own words, or the system's code. */
 function displayReason(plan: TransitionPlan, options: { actor: Actor; note?: string | null }): string {
   return options.actor.kind === 'user' && options.note ? options.note : plan.transition.reason;
 }

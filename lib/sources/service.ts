@@ -50,7 +50,7 @@ function toRecord(row: SourceRow): SourceRecord {
   };
 }
 
-/** The public view of a source: everything but its secrets, plus where producers post. */
+/** Returns the public view of a source: everything but its secrets, plus its ingest URL. */
 export function presentSource(source: SourceRecord, baseUrl: string): Record<string, unknown> {
   return {
     id: source.id,

@@ -62,7 +62,7 @@ describe('breaker cycle against a failing receiver', () => {
     expect(opened.reason).toBe('failure_rate');
     expect(opened.actor).toBe('system');
 
-    // Recovery: the receiver answers 200 from now on; the breaker must probe, then close.
+    // Recovery: the receiver returns 200 from now on, so the breaker must probe, then close.
     receiver.setBehaviour(() => ({ status: 200, delayMs: 50 }));
     const closed = await waitFor(
       async () => (await transitions(gateway.endpointId)).find((t) => t.to_state === 'closed' && t.version > opened.version),

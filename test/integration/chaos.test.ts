@@ -9,9 +9,9 @@ import { createPgCluster, type PgCluster } from '../support/pg-cluster';
 import { type Receiver, startReceiver } from '../support/receiver';
 import { setupGateway, waitFor } from '../support/scenario';
 
-// Three instances, 20 000 events fanned out to two endpoints with scripted failures; one
-// instance is killed with SIGKILL and restarted, and PostgreSQL restarts once (a cluster of
-// this test's own, so the shared server stays up). Nothing accepted may be lost.
+// Three instances take 20 000 events fanned out to two endpoints with scripted failures. One
+// instance is killed with SIGKILL and restarted, and PostgreSQL restarts once. That server is a
+// cluster of this test's own, so the shared server stays up. Nothing accepted may be lost.
 const EVENTS = 20_000;
 const SECRET = 'integration-test-secret';
 
@@ -99,7 +99,7 @@ describe('chaos', () => {
             }
             rejected++;
           } catch {
-            // A killed instance or a database restart: the producer sees an error, not a 202.
+            // A killed instance or a database restart: the producer gets an error, not a 202.
             rejected++;
           }
           await new Promise((resolve) => setTimeout(resolve, 250));

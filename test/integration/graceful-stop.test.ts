@@ -37,7 +37,7 @@ describe('SIGTERM', () => {
     expect(code).toBe(0);
     const leftover = await sql.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'in_flight'");
     expect(leftover.rows[0].n).toBe(0);
-    // Every request the receiver answered before the stop is recorded as an attempt.
+    // Every request the receiver completed before the stop is recorded as an attempt.
     const attempts = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts');
     expect(attempts.rows[0].n).toBe(receiver.log.length);
 

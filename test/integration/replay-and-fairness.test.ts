@@ -72,7 +72,7 @@ describe('replay through the breaker', () => {
       for (let i = 0; i < 10; i++) await gateway.send(JSON.stringify({ trip: i }));
       await waitFor(async () => (await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}`)).body.breaker.state === 'open', 10_000, 'open');
 
-      // The receiver recovers but answers slowly: probes must stay one at a time.
+      // The receiver recovers but responds slowly: probes must stay one at a time.
       receiver.setBehaviour(() => ({ status: 200, delayMs: 200 }));
       receiver.log.length = 0;
       const replay = await app.api('POST', '/api/v1/dead-letters/replay', { filter: { endpointId: gateway.endpointId }, ratePerSecond: 1000 });
@@ -130,7 +130,7 @@ describe('per-endpoint fairness', () => {
       for (let i = 0; i < 20; i++) await fastGateway.send(JSON.stringify({ fast: i }));
       await waitFor(async () => fast.log.length === 20, 5_000, 'fast endpoint served');
       expect(Date.now() - started).toBeLessThan(5_000);
-      // The slow endpoint holds no more than its own concurrency limit.
+      // The slow endpoint has no more requests in flight than its own concurrency limit.
       expect(slow.maxInFlight()).toBeLessThanOrEqual(8);
     } finally {
       await slow.close();

@@ -88,13 +88,13 @@ describe('schema.prisma and the migrations', () => {
   });
 
   it('have the primary keys, unique constraints and indexes of the schema', () => {
+    const isKind = (i: IndexRow, kind: 'primary' | 'unique' | 'index'): boolean => {
+      if (kind === 'primary') return i.primary;
+      if (kind === 'unique') return i.unique && !i.primary;
+      return !i.unique;
+    };
     const has = (table: string, cols: string[], kind: 'primary' | 'unique' | 'index'): boolean =>
-      indexes.some(
-        (i) =>
-          i.table_name === table &&
-          i.columns.join(',') === cols.join(',') &&
-          (kind === 'primary' ? i.primary : kind === 'unique' ? i.unique && !i.primary : !i.unique),
-      );
+      indexes.some((i) => i.table_name === table && i.columns.join(',') === cols.join(',') && isKind(i, kind));
     for (const table of tables) {
       expect({ table: table.table, primaryKey: has(table.table, table.primaryKey, 'primary') }).toEqual({ table: table.table, primaryKey: true });
       for (const unique of table.uniques) expect({ table: table.table, unique, found: has(table.table, unique, 'unique') }).toEqual({ table: table.table, unique, found: true });

@@ -30,7 +30,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts one real app instance (`next start` on the built app) against `databaseUrl`, on a free
- * loopback port, and waits until /api/health answers 200.
+ * loopback port, and waits until /api/health returns 200.
  */
 export async function startApp(options: { databaseUrl: string; instanceId?: string; env?: Record<string, string> }): Promise<AppInstance> {
   const port = await freePort();
@@ -61,10 +61,13 @@ export async function startApp(options: { databaseUrl: string; instanceId?: stri
   const url = `http://127.0.0.1:${port}`;
 
   const api: AppInstance['api'] = async (method, route, body, token = TEST_ADMIN_TOKEN) => {
+    let payload: string | undefined;
+    if (typeof body === 'string') payload = body;
+    else if (body !== undefined) payload = JSON.stringify(body);
     const response = await fetch(url + route, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: payload,
     });
     const text = await response.text();
     let parsed: unknown = text;
