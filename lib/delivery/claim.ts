@@ -93,7 +93,18 @@ export async function claimBatch(
         WHERE b.state IN ('closed', 'forced_closed', 'metrics_only')
           AND (b.paused_until IS NULL OR b.paused_until <= $1)
           AND COALESCE(cap.capacity, $5) > 0
-          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = b.endpoint_id AND ${DUE})
+          -- One index probe per kind of due delivery. Written as a plain EXISTS over all
+          -- three kinds, the planner turned the test into a scan of the whole deliveries
+          -- table once the queue was long, which made every claim cost more as it grew.
+          AND ((SELECT true FROM deliveries d
+                 WHERE d.endpoint_id = b.endpoint_id AND d.status = 'pending' AND d.next_attempt_at <= $1
+                 ORDER BY d.next_attempt_at LIMIT 1)
+               OR (SELECT true FROM deliveries d
+                    WHERE d.endpoint_id = b.endpoint_id AND d.status = 'failed' AND d.next_attempt_at <= $1
+                    ORDER BY d.next_attempt_at LIMIT 1)
+               OR (SELECT true FROM deliveries d
+                    WHERE d.endpoint_id = b.endpoint_id AND d.status = 'in_flight' AND d.lease_until < $1
+                    LIMIT 1))
         FOR SHARE OF b SKIP LOCKED
      ),
      -- Each kind of due delivery is read in next_attempt_at order from the index on

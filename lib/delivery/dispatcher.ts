@@ -228,7 +228,7 @@ export class Dispatcher {
       return 0;
     }
 
-    const batchSize = Math.min(room, 200);
+    const batchSize = Math.min(room, 500);
     const leaseUntil = now + this.leaseMs();
     const capacities = this.capacities(now);
     const claimed = await claimBatch(this.options.db(), {

@@ -44,6 +44,33 @@ export async function recordAttempts(
   updates: DeliveryUpdate[],
 ): Promise<number> {
   if (attempts.length === 0 && updates.length === 0) return 0;
+  // Rows travel as two JSON arrays: node-postgres serializes 22 parallel arrays element by
+  // element in JavaScript, while JSON.stringify is native. Times are epoch milliseconds.
+  const attemptRows = attempts.map((a) => ({
+    id: a.id,
+    delivery_id: a.deliveryId,
+    endpoint_id: a.endpointId,
+    number: a.number,
+    status: a.status,
+    outcome: a.outcome,
+    probe: a.probe,
+    replay: a.replay,
+    route: a.route,
+    duration_ms: a.durationMs,
+    error: a.error,
+    response_excerpt: a.responseExcerpt,
+    started_at: a.startedAt,
+  }));
+  const updateRows = updates.map((u) => ({
+    id: u.id,
+    status: u.status,
+    attempts: u.attempts,
+    next_attempt_at: u.nextAttemptAt,
+    last_error: u.lastError,
+    dead_reason: u.deadReason,
+    route: u.route,
+    finished_at: u.finishedAt,
+  }));
   // A named statement: PostgreSQL plans it once per connection, not per batch.
   const result = await db.query({
     name: 'switchyard_record_attempts',
@@ -51,45 +78,22 @@ export async function recordAttempts(
        INSERT INTO attempts (id, delivery_id, endpoint_id, number, status, outcome, probe, replay, route,
                              duration_ms, error, response_excerpt, instance_id, started_at)
        SELECT a.id, a.delivery_id, a.endpoint_id, a.number, a.status, a.outcome, a.probe, a.replay, a.route,
-              a.duration_ms, a.error, a.response_excerpt, $1, a.started_at
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::bool[], $9::bool[],
-                     $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
-              AS a(id, delivery_id, endpoint_id, number, status, outcome, probe, replay, route, duration_ms, error,
-                   response_excerpt, started_at)
+              a.duration_ms, a.error, a.response_excerpt, $1, to_timestamp(a.started_at / 1000.0)
+         FROM json_to_recordset($2::json)
+              AS a(id text, delivery_id text, endpoint_id text, number int, status int, outcome text, probe bool,
+                   replay bool, route text, duration_ms int, error text, response_excerpt text, started_at float8)
      )
      UPDATE deliveries d
-        SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at,
+        SET status = u.status, attempts = u.attempts, next_attempt_at = to_timestamp(u.next_attempt_at / 1000.0),
             last_error = u.last_error, dead_reason = COALESCE(u.dead_reason, d.dead_reason), route = u.route,
-            delivered_at = CASE WHEN u.status = 'delivered' THEN u.finished_at ELSE d.delivered_at END,
-            dead_at = CASE WHEN u.status = 'dead' THEN u.finished_at ELSE NULL END,
+            delivered_at = CASE WHEN u.status = 'delivered' THEN to_timestamp(u.finished_at / 1000.0) ELSE d.delivered_at END,
+            dead_at = CASE WHEN u.status = 'dead' THEN to_timestamp(u.finished_at / 1000.0) ELSE NULL END,
             lease_until = NULL, leased_by = NULL, probe = false, updated_at = now()
-       FROM unnest($15::text[], $16::text[], $17::int[], $18::timestamptz[], $19::text[], $20::text[], $21::text[], $22::timestamptz[])
-            AS u(id, status, attempts, next_attempt_at, last_error, dead_reason, route, finished_at)
+       FROM json_to_recordset($3::json)
+            AS u(id text, status text, attempts int, next_attempt_at float8, last_error text, dead_reason text,
+                 route text, finished_at float8)
       WHERE d.id = u.id AND d.status = 'in_flight' AND d.leased_by = $1`,
-    values: [
-      instanceId,
-      attempts.map((a) => a.id),
-      attempts.map((a) => a.deliveryId),
-      attempts.map((a) => a.endpointId),
-      attempts.map((a) => a.number),
-      attempts.map((a) => a.status),
-      attempts.map((a) => a.outcome),
-      attempts.map((a) => a.probe),
-      attempts.map((a) => a.replay),
-      attempts.map((a) => a.route),
-      attempts.map((a) => a.durationMs),
-      attempts.map((a) => a.error),
-      attempts.map((a) => a.responseExcerpt),
-      attempts.map((a) => new Date(a.startedAt)),
-      updates.map((u) => u.id),
-      updates.map((u) => u.status),
-      updates.map((u) => u.attempts),
-      updates.map((u) => new Date(u.nextAttemptAt)),
-      updates.map((u) => u.lastError),
-      updates.map((u) => u.deadReason),
-      updates.map((u) => u.route),
-      updates.map((u) => (u.finishedAt === null ? null : new Date(u.finishedAt))),
-    ],
+    values: [instanceId, JSON.stringify(attemptRows), JSON.stringify(updateRows)],
   });
   return result.rowCount ?? 0;
 }

@@ -34,6 +34,8 @@ type Metrics = {
   /** Endpoints at the last read of the shared state; decides whether counters carry the endpoint label. */
   endpointCount: number;
   readShared: () => Promise<SharedState>;
+  /** Attempt counts per label set not yet handed to the SDK. */
+  attemptTallies: Map<string, { labels: Attributes; count: number }>;
 };
 
 type Holder = { __switchyardMetrics?: Metrics };
@@ -95,7 +97,12 @@ function createMetrics(): Metrics {
     instruments,
     endpointCount: 0,
     readShared: sharedStateReader(pool, appClock(), () => cfg.metricsCacheMs),
+    attemptTallies: new Map(),
   };
+  if (cfg.otlpEndpoint) {
+    // Half the export interval, so each OTLP export carries the counts up to that point.
+    setInterval(() => flushAttemptCounts(state), Math.max(1_000, cfg.otlpIntervalMs / 2)).unref();
+  }
   registerSharedGauges(meter, state);
   return state;
 }
@@ -197,12 +204,35 @@ function endpointLabel(state: Metrics, endpointId: string): Attributes {
  */
 export function recordAttempt(input: { endpointId: string; tier: string; route: string; outcome: string; durationMs: number; probeResult: string | null }): void {
   const state = metrics();
-  const labels = { ...endpointLabel(state, input.endpointId), tier: input.tier, route: input.route, outcome: input.outcome };
-  state.instruments.attempts.add(1, labels);
-  state.instruments.attemptDuration.record(input.durationMs / 1000, labels);
+  // The SDK turns every label set into a sorted JSON key on each call. At thousands of
+  // attempts a second that costs more than the attempt's own bookkeeping, so the counter is
+  // added up here per label set and handed to the SDK before each read (flushAttemptCounts).
+  const endpoint = endpointLabel(state, input.endpointId);
+  const key = `${endpoint.endpoint ?? ''}\u0000${input.tier}\u0000${input.route}\u0000${input.outcome}`;
+  let tally = state.attemptTallies.get(key);
+  if (!tally) {
+    tally = { labels: { ...endpoint, tier: input.tier, route: input.route, outcome: input.outcome }, count: 0 };
+    state.attemptTallies.set(key, tally);
+  }
+  tally.count++;
+  state.instruments.attemptDuration.record(input.durationMs / 1000, tally.labels);
   if (input.probeResult !== null) {
     state.instruments.probes.add(1, { ...endpointLabel(state, input.endpointId), tier: input.tier, result: input.probeResult });
   }
+}
+
+/**
+ * Hands the attempt counts gathered by recordAttempt to the SDK. Runs before each Prometheus
+ * read and on a timer for the OTLP reader, which reads on its own schedule.
+ */
+function flushAttemptCounts(state: Metrics): void {
+  for (const tally of state.attemptTallies.values()) {
+    if (tally.count === 0) continue;
+    state.instruments.attempts.add(tally.count, tally.labels);
+    tally.count = 0;
+  }
+  // Label sets of endpoints that stopped sending are dropped here, which bounds the map.
+  if (state.attemptTallies.size > 10_000) state.attemptTallies.clear();
 }
 
 /** Records one stored breaker transition. */
@@ -219,6 +249,7 @@ export function recordIngressRejection(reason: string): void {
 /** Collects every instrument and renders the Prometheus text exposition format. */
 export async function renderPrometheus(): Promise<string> {
   const state = metrics();
+  flushAttemptCounts(state);
   const { resourceMetrics, errors } = await state.prometheus.collect();
   if (errors.length > 0) logger().warn({ errors: errors.map((e) => String(e)) }, 'metrics collection reported errors');
   return state.serializer.serialize(resourceMetrics);
@@ -237,5 +268,6 @@ export async function startMetrics(): Promise<void> {
 /** Flushes the OTLP exporter, if any, and stops the provider. */
 export async function stopMetrics(): Promise<void> {
   const holder = globalThis as Holder;
+  if (holder.__switchyardMetrics) flushAttemptCounts(holder.__switchyardMetrics);
   await holder.__switchyardMetrics?.provider.shutdown();
 }
