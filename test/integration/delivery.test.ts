@@ -62,6 +62,26 @@ describe('signed event to receiver', () => {
     expect(delivery.payload).toBe(body);
   });
 
+  it('records an attempt whose response holds NUL bytes', async () => {
+    // PostgreSQL text cannot store NUL. Before excerpts were cleaned, such a reply made the
+    // whole batch of results fail on every retry, so the delivery stayed in flight.
+    receiver.setBehaviour(() => ({ status: 200, body: 'ok\u0000done\u0000' }));
+    try {
+      const body = '{"nul":"reply"}';
+      const reply = await gateway.send(body);
+      expect(reply.status).toBe(202);
+      const request = await waitFor(async () => receiver.log.find((r) => r.body.toString('utf8') === body), 10_000, 'delivery');
+      const id = request.headers['webhook-id'] as string;
+      const delivery = await waitFor(async () => {
+        const r = await app.api('GET', `/api/v1/deliveries/${id}`);
+        return r.body.status === 'delivered' ? r.body : null;
+      });
+      expect(delivery.attempts[0].responseExcerpt).toBe('okdone');
+    } finally {
+      receiver.setBehaviour(() => ({ status: 200 }));
+    }
+  });
+
   it('answers a repeated X-GitHub-Delivery with the first event and creates nothing', async () => {
     const first = await gateway.send('{"n":1}', { deliveryId: 'repeat-1' });
     const second = await gateway.send('{"n":1}', { deliveryId: 'repeat-1' });
