@@ -63,8 +63,8 @@ describe('signed event to receiver', () => {
   });
 
   it('records an attempt whose response holds NUL bytes', async () => {
-    // PostgreSQL text cannot store NUL. Before excerpts were cleaned, such a reply made the
-    // whole batch of results fail on every retry, so the delivery stayed in flight.
+    // PostgreSQL text cannot store NUL. An excerpt kept with it would fail its whole batch of
+    // results on every retry, and the delivery would stay in flight.
     receiver.setBehaviour(() => ({ status: 200, body: 'ok\u0000done\u0000' }));
     try {
       const body = '{"nul":"reply"}';
