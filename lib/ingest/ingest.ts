@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { AppError } from '../api/errors';
 import { pool } from '../db/pool';
 import { findSourceForIngest } from '../sources/service';
@@ -18,6 +20,23 @@ export function clientAddress(headers: Headers): string {
   // server exposed directly lets a client choose this key.
   const forwarded = headers.get('x-forwarded-for');
   return forwarded?.split(',')[0]?.trim() || headers.get('x-real-ip') || 'direct';
+}
+
+// Longer producer ids are stored as their SHA-256. A btree index entry in PostgreSQL can be at
+// most 2 704 bytes, so a longer random id would fail the insert on every retry.
+const MAX_EXTERNAL_ID = 256;
+
+/** Removes NUL characters, which PostgreSQL text cannot store, from a signed id or type. */
+function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
+/** Returns the key that deduplicates a producer's id: the id itself, or its hash when long. */
+function dedupeKey(id: string | null): string | null {
+  if (id === null) return null;
+  const clean = withoutNul(id);
+  if (clean.length <= MAX_EXTERNAL_ID) return clean;
+  return `sha256:${createHash('sha256').update(clean).digest('hex')}`;
 }
 
 /**
@@ -67,13 +86,14 @@ export async function ingest(sourceName: string, request: Request, observe?: (re
     };
   }
 
-  const externalId = verdict.externalId ?? request.headers.get('idempotency-key');
+  const externalId = dedupeKey(verdict.externalId ?? request.headers.get('idempotency-key'));
+  const eventType = verdict.eventType === null ? null : withoutNul(verdict.eventType);
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const value = request.headers.get(name);
     if (value !== null) headers[name] = value.slice(0, 512);
   }
-  const stored = await storeEvent({ sourceId: source.id, externalId, eventType: verdict.eventType, body, headers }, source.subscriptionCount);
+  const stored = await storeEvent({ sourceId: source.id, externalId, eventType, body, headers }, source.subscriptionCount);
   if (stored.duplicate) {
     return { status: 200, body: { eventId: stored.eventId, deliveries: stored.deliveries, duplicate: true } };
   }

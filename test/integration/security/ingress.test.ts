@@ -1,6 +1,6 @@
 // Ingress hardening through two real app instances on one database: body size limit, a rate
 // limit shared across instances, random and malformed requests, and replayed messages.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import fc from 'fast-check';
 import pg from 'pg';
@@ -310,6 +310,51 @@ describe('ingress hardening', () => {
         expect(app.process.exitCode).toBeNull();
         expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
       }
+    });
+  });
+
+  describe('signed messages with awkward ids and types', () => {
+    const standardHeaders = (id: string, body: string): Record<string, string> => {
+      const timestampSeconds = Math.floor(Date.now() / 1000);
+      return {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(timestampSeconds),
+        'webhook-signature': signStandardWebhooks({ id, timestampSeconds, body, secret: STANDARD_SECRET }),
+      };
+    };
+
+    it('stores a Stripe event with NUL', async () => {
+      // PostgreSQL text cannot store NUL, so these characters are dropped from the stored id
+      // and type. The body is stored byte for byte.
+      const body = JSON.stringify({ id: 'evt_nul\u0000id', type: 'charge.\u0000succeeded' });
+      const sign = () => ({ 'content-type': 'application/json', 'stripe-signature': signStripe(body, STRIPE_SECRET, Math.floor(Date.now() / 1000)) });
+      const reply = await post(first, 'st', body, sign());
+      expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+      const stored = await sql.query<{ external_id: string; event_type: string; body: Buffer }>(
+        'SELECT external_id, event_type, body FROM events WHERE id = $1',
+        [reply.body.eventId],
+      );
+      expect(stored.rows[0].external_id).toBe('evt_nulid');
+      expect(stored.rows[0].event_type).toBe('charge.succeeded');
+      expect(stored.rows[0].body.toString('utf8')).toBe(body);
+      const again = await post(second, 'st', body, sign());
+      expect(again.status).toBe(200);
+      expect(again.body.eventId).toBe(reply.body.eventId);
+    });
+
+    it('deduplicates a 6000-character id', async () => {
+      // Random characters, so PostgreSQL cannot compress the id into a small index entry.
+      const id = `msg_${randomBytes(4_500).toString('base64')}`;
+      const body = JSON.stringify({ type: 'long.id' });
+      const reply = await post(first, 'sw', body, standardHeaders(id, body));
+      expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+      const again = await post(second, 'sw', body, standardHeaders(id, body));
+      expect(again.status).toBe(200);
+      expect(again.body.eventId).toBe(reply.body.eventId);
+      const other = await post(first, 'sw', body, standardHeaders(`${id}y`, body));
+      expect(other.status).toBe(202);
+      expect(other.body.eventId).not.toBe(reply.body.eventId);
     });
   });
 
