@@ -9,7 +9,7 @@ import { errorFields, logger } from '../telemetry/logger';
 import { recordAttempt } from '../telemetry/metrics';
 import { attemptEffects, attemptHeaders, type AttemptEffects } from './attempt';
 import { claimBatch, claimFallback, claimProbe, releaseClaims, type ClaimedDelivery } from './claim';
-import { recordAttempts } from './record';
+import { recordResults } from './record';
 import type { Sender } from './sender';
 
 export type DispatcherOptions = {
@@ -389,12 +389,13 @@ export class Dispatcher {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, 500);
       try {
-        await recordAttempts(
-          this.options.db(),
-          this.options.instanceId,
-          batch.map((e) => e.attempt),
-          batch.map((e) => e.update),
-        );
+        const { rejected } = await recordResults(this.options.db(), this.options.instanceId, batch);
+        for (const { result, error } of rejected) {
+          logger().error(
+            { ...errorFields(error), deliveryId: result.update.id, attemptId: result.attempt.id },
+            'attempt result could not be stored; the delivery is sent again when its lease ends',
+          );
+        }
       } catch (error) {
         // Keep the results for the next cycle; their claims stay leased to this instance.
         this.pending.unshift(...batch);

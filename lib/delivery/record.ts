@@ -32,7 +32,8 @@ export type DeliveryUpdate = {
 
 /**
  * Stores a batch of attempts and the deliveries' new states in one statement, so both commit
- * together without an explicit transaction. A delivery is only updated while this instance
+ * together without an explicit transaction. Writing the same batch again changes nothing,
+ * which matters when a commit succeeded but its reply was lost and the caller retries. A delivery is only updated while this instance
  * still holds its claim: if the lease ran out and another instance took the delivery over,
  * the attempt is still recorded but that instance decides the delivery's state. Returns the
  * number of deliveries updated.
@@ -82,6 +83,7 @@ export async function recordAttempts(
          FROM json_to_recordset($2::json)
               AS a(id text, delivery_id text, endpoint_id text, number int, status int, outcome text, probe bool,
                    replay bool, route text, duration_ms int, error text, response_excerpt text, started_at float8)
+       ON CONFLICT (id) DO NOTHING
      )
      UPDATE deliveries d
         SET status = u.status, attempts = u.attempts, next_attempt_at = to_timestamp(u.next_attempt_at / 1000.0),
@@ -96,4 +98,55 @@ export async function recordAttempts(
     values: [instanceId, JSON.stringify(attemptRows), JSON.stringify(updateRows)],
   });
   return result.rowCount ?? 0;
+}
+
+/** True for PostgreSQL data exceptions (class 22) and constraint violations (class 23). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+export type AttemptResult = { attempt: AttemptRow; update: DeliveryUpdate };
+
+/**
+ * Records a batch of results, so that one bad row cannot keep the rest from being stored.
+ * When the batch fails on a data error, the rows are written in halves until the bad one is
+ * alone. That row is tried once more without its free text (error and response excerpt).
+ * If it still fails, it is returned in `rejected` for the caller to log. Its claim then
+ * lapses, and the delivery is sent again. Connection and server errors are thrown.
+ */
+export async function recordResults(db: Db, instanceId: string, results: AttemptResult[]): Promise<{ rejected: Array<{ result: AttemptResult; error: unknown }> }> {
+  const rejected: Array<{ result: AttemptResult; error: unknown }> = [];
+  const write = async (part: AttemptResult[]): Promise<void> => {
+    if (part.length === 0) return;
+    try {
+      await recordAttempts(
+        db,
+        instanceId,
+        part.map((r) => r.attempt),
+        part.map((r) => r.update),
+      );
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (part.length > 1) {
+        const middle = Math.ceil(part.length / 2);
+        await write(part.slice(0, middle));
+        await write(part.slice(middle));
+        return;
+      }
+      const [only] = part;
+      const plain: AttemptResult = {
+        attempt: { ...only.attempt, error: null, responseExcerpt: null },
+        update: { ...only.update, lastError: null },
+      };
+      try {
+        await recordAttempts(db, instanceId, [plain.attempt], [plain.update]);
+      } catch (retryError) {
+        if (!isDataError(retryError)) throw retryError;
+        rejected.push({ result: only, error: retryError });
+      }
+    }
+  };
+  await write(results);
+  return { rejected };
 }
