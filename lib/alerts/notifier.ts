@@ -43,9 +43,10 @@ export class AlertNotifier {
   private sending = false;
 
   constructor(
-    private readonly options: { url: string; secret: string; sender: Sender; clock: () => number },
+    private readonly options: { url: string; secret: string; sender: Sender; clock: () => number; random?: () => number },
   ) {
     this.breaker = new CircuitBreaker(NOTIFIER_BREAKER, {
+      random: options.random,
       onTransition: (plan) =>
         logger().warn({ from: plan.transition.from, to: plan.transition.to, reason: plan.transition.reason }, 'alert webhook breaker transition'),
     });

@@ -88,7 +88,8 @@ describe('AlertNotifier', () => {
   it('retries and stops at the open breaker', async () => {
     let up = false;
     const sender = fakeSender(() => (up ? 200 : null));
-    const notifier = new AlertNotifier({ url: 'http://127.0.0.1:9/alerts', secret: SECRET, sender, clock: () => Date.now() });
+    // A random source of 0.5 puts the jittered reset timeout at exactly 30 s.
+    const notifier = new AlertNotifier({ url: 'http://127.0.0.1:9/alerts', secret: SECRET, sender, clock: () => Date.now(), random: () => 0.5 });
     notifier.enqueue('alert.raised', ALERT);
 
     // Attempts at 0 s, 1 s and 3 s fail; the third trips the breaker (3 calls, all failed).
