@@ -19,7 +19,7 @@ export const EndpointListQuerySchema = z
 export const OverrideSchema = z
   .object({
     action: z.enum(['force_open', 'force_closed', 'disable', 'metrics_only', 'release']),
-    reason: z.string().trim().min(1, 'reason is required: say why you override the breaker').max(1000),
+    reason: z.string().trim().min(1, 'is required: say why you override the breaker').max(1000),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
   })
   .strict();

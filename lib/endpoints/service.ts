@@ -299,13 +299,30 @@ export async function bucketSeries(db: Db, id: string, minutes: number, now: num
   };
 }
 
-export async function listTransitions(db: Db, id: string, limit: number): Promise<Record<string, unknown>[]> {
-  const result = await db.query<{ id: string; from_state: string; to_state: string; reason: string; note: string | null; actor: string; at: Date; window: unknown; instance_id: string; version: number }>(
+type TransitionRow = { id: string; from_state: string; to_state: string; reason: string; note: string | null; actor: string; at: Date; window: unknown; instance_id: string; version: number };
+
+/**
+ * Lists an endpoint's transitions, newest first. The cursor is the breaker version of the last
+ * row of the previous page: versions rise by one per transition and are unique per endpoint.
+ */
+export async function listTransitions(
+  db: Db,
+  id: string,
+  page: { limit: number; cursor?: number },
+): Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }> {
+  const result = await db.query<TransitionRow>(
     `SELECT id, from_state, to_state, reason, note, actor, at, "window", instance_id, version
-       FROM transitions WHERE endpoint_id = $1 ORDER BY seq DESC LIMIT $2`,
-    [id, limit],
+       FROM transitions WHERE endpoint_id = $1 AND ($3::int IS NULL OR version < $3)
+      ORDER BY version DESC LIMIT $2`,
+    [id, page.limit + 1, page.cursor ?? null],
   );
-  return result.rows.map((row) => ({
+  const rows = result.rows.slice(0, page.limit);
+  const nextCursor = result.rows.length > page.limit ? String(rows[rows.length - 1].version) : null;
+  return { data: rows.map(presentTransition), nextCursor };
+}
+
+function presentTransition(row: TransitionRow): Record<string, unknown> {
+  return {
     id: row.id,
     from: row.from_state,
     to: row.to_state,
@@ -318,5 +335,5 @@ export async function listTransitions(db: Db, id: string, limit: number): Promis
     window: row.window,
     instance: row.instance_id,
     version: row.version,
-  }));
+  };
 }

@@ -5,7 +5,7 @@ import { prisma } from '../db/prisma';
 import type { Db } from '../db/tx';
 import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
-import { SchemeOptionsSchema, type SchemeOptions } from '../ingest/schemes/types';
+import { SCHEME_OPTION_KEYS, SchemeOptionsSchema, type SchemeName, type SchemeOptions } from '../ingest/schemes/types';
 import { type CreateSourceInput, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT } from './schema';
 
 export type SourceRecord = {
@@ -50,6 +50,12 @@ function toRecord(row: SourceRow): SourceRecord {
   };
 }
 
+/** Returns the options a source's scheme reads, leaving out the other schemes' defaults. */
+function schemeOptions(scheme: string, options: SchemeOptions): Partial<SchemeOptions> {
+  const keys = SCHEME_OPTION_KEYS[scheme as SchemeName] ?? [];
+  return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
+}
+
 /** Returns the public view of a source: everything but its secrets, plus its ingest URL. */
 export function presentSource(source: SourceRecord, baseUrl: string): Record<string, unknown> {
   return {
@@ -59,7 +65,7 @@ export function presentSource(source: SourceRecord, baseUrl: string): Record<str
     ingestUrl: `${baseUrl}/api/v1/ingest/${source.name}`,
     rateLimit: { perSecond: source.ratePerSecond, burst: source.rateBurst },
     maxBodyBytes: source.maxBodyBytes,
-    options: source.options,
+    options: schemeOptions(source.scheme, source.options),
     createdAt: source.createdAt.toISOString(),
   };
 }

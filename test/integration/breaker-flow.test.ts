@@ -131,4 +131,29 @@ describe('breaker cycle against a failing receiver', () => {
     const verify = await app.api('GET', '/api/v1/audit/verify');
     expect(verify.body).toMatchObject({ ok: true, firstBroken: null });
   });
+
+  it('pages transitions with nextCursor', async () => {
+    const path = `/api/v1/endpoints/${gateway.endpointId}/transitions`;
+    const all = await app.api('GET', path);
+    expect(all.body.nextCursor).toBeNull();
+    expect(all.body.data.length).toBeGreaterThan(3);
+
+    const paged: Array<{ id: string }> = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const page: { status: number; body: any } = await app.api('GET', `${path}?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.data);
+      cursor = page.body.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(paged.map((t) => t.id)).toEqual(all.body.data.map((t: { id: string }) => t.id));
+  });
+
+  it('rejects a transitions cursor that is not a version', async () => {
+    const reply = await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}/transitions?cursor=abc`);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.field).toBe('cursor');
+  });
 });

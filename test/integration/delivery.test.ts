@@ -148,7 +148,7 @@ describe('management input errors', () => {
     { name: 'unknown scheme', method: 'POST', path: '/api/v1/sources', body: { name: 'bad', scheme: 'md5', secrets: ['x'] }, status: 400, field: 'scheme' },
     { name: 'source without secret', method: 'POST', path: '/api/v1/sources', body: { name: 'nosecret', scheme: 'github', secrets: [] }, status: 400, field: 'secrets' },
     { name: 'subscription with bad id', method: 'POST', path: '/api/v1/subscriptions', body: { sourceId: 'nope', endpointId: 'ep_x' }, status: 400, field: 'sourceId' },
-    { name: 'override without reason', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: '  ' }, status: 400, field: 'reason' },
+    { name: 'override without reason', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: '  ' }, status: 400, field: 'reason', message: 'reason: is required: say why' },
     { name: 'override with unknown action', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'explode', reason: 'x' }, status: 400, field: 'action' },
     { name: 'release with no override', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'release', reason: 'x' }, status: 409, field: 'action' },
     { name: 'override expiry in the past', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: 'x', expiresAt: '2001-01-01T00:00:00Z' }, status: 400, field: 'expiresAt' },
@@ -182,6 +182,19 @@ describe('management input errors', () => {
     const response = await fetch(`${app.url}/api/v1/endpoints`);
     expect(response.status).toBe(401);
     expect((await response.json()).error.code).toBe('unauthorized');
+  });
+
+  it('shows only the options a scheme reads', async () => {
+    const github = await app.api('GET', `/api/v1/sources/${gateway.sourceId}`);
+    expect(github.body.options).toEqual({});
+    const hmac = await app.api('POST', '/api/v1/sources', {
+      name: 'options-hmac',
+      scheme: 'hmac-sha256',
+      secrets: ['x'],
+      options: { header: 'X-Sig', prefix: 'sha256=' },
+    });
+    expect(hmac.status).toBe(201);
+    expect(hmac.body.options).toEqual({ header: 'x-sig', encoding: 'hex', prefix: 'sha256=' });
   });
 
   it('never returns a source secret', async () => {

@@ -54,6 +54,15 @@ export const SchemeOptionsSchema = z.object({
     .optional(),
 });
 
+/** Options each scheme reads. The others do not apply to a source of that scheme. */
+export const SCHEME_OPTION_KEYS: Record<SchemeName, ReadonlyArray<keyof SchemeOptions>> = {
+  github: [],
+  stripe: ['toleranceSeconds'],
+  'standard-webhooks': ['toleranceSeconds'],
+  'hmac-sha256': ['header', 'encoding', 'prefix'],
+  jwt: ['issuer', 'audience', 'algorithms', 'requiredClaims', 'clockSkewSeconds', 'publicKey', 'jwks'],
+};
+
 /** Options after parsing, with every default filled in. */
 export type SchemeOptions = z.output<typeof SchemeOptionsSchema>;
 /** Options as stored or sent by a client, before defaults are applied. */

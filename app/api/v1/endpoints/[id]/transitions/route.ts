@@ -1,4 +1,4 @@
-// GET /api/v1/endpoints/{id}/transitions: the breaker's transitions, newest first.
+// GET /api/v1/endpoints/{id}/transitions: the breaker's transitions, newest first, in pages.
 import { z } from 'zod';
 
 import { notFound } from '@/lib/api/errors';
@@ -6,11 +6,17 @@ import { json, readQuery, route } from '@/lib/api/handler';
 import { pool } from '@/lib/db/pool';
 import { listTransitions } from '@/lib/endpoints/service';
 
-const QuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+const QuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    // The nextCursor of the previous page: a breaker version.
+    cursor: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
 
 export const GET = route<{ id: string }>('viewer', async ({ request, params }) => {
-  const { limit } = readQuery(request, QuerySchema);
+  const { limit, cursor } = readQuery(request, QuerySchema);
   const exists = await pool().query('SELECT 1 FROM endpoints WHERE id = $1', [params.id]);
   if (!exists.rowCount) throw notFound('endpoint', params.id);
-  return json({ data: await listTransitions(pool(), params.id, limit) });
+  return json(await listTransitions(pool(), params.id, { limit, cursor }));
 });
