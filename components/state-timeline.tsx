@@ -151,7 +151,7 @@ export function StateTimeline({ timeline, domain, asOf }: Props) {
 
       <div className="table-scroll figures-table">
         <table className="data-table compact" data-testid="timeline-intervals">
-          <caption>State intervals in this period, as the timeline route returns them.</caption>
+          <caption>State intervals in this period, newest first, so the current state is the top row.</caption>
           <thead>
             <tr>
               <th scope="col">State</th>
@@ -162,7 +162,7 @@ export function StateTimeline({ timeline, domain, asOf }: Props) {
             </tr>
           </thead>
           <tbody>
-            {intervals.map((interval) => (
+            {[...intervals].reverse().map((interval) => (
               <tr key={`${interval.from}-${interval.state}`} data-testid="interval-row" data-state={interval.state}>
                 <td>
                   <StateBadge state={interval.state} />
