@@ -223,8 +223,17 @@ async function benchDelivery(sink: Sink, body: Buffer) {
 
 async function benchIngest(sink: Sink, body: Buffer) {
   const database = await createTestDatabase('bench_ingest');
+  try {
+    return await measureIngest(sink, body, database.url);
+  } finally {
+    // Dropped even when the app fails to start, so failed runs leave no database behind.
+    await database.drop();
+  }
+}
+
+async function measureIngest(sink: Sink, body: Buffer, databaseUrl: string) {
   const app = await startApp({
-    databaseUrl: database.url,
+    databaseUrl,
     instanceId: 'bench-ingest',
     env: { SWITCHYARD_BENCH_ROUTES: '1', SWITCHYARD_DISPATCHER: 'off', SWITCHYARD_LOG_LEVEL: 'warn' },
   });
@@ -274,7 +283,7 @@ async function benchIngest(sink: Sink, body: Buffer) {
     const empty = combine(emptyParts);
     const ingest = combine(ingestParts);
 
-    const stored = new pg.Client({ connectionString: database.url });
+    const stored = new pg.Client({ connectionString: databaseUrl });
     await stored.connect();
     const counts = await stored.query<{ events: number; deliveries: number }>(
       'SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM deliveries) AS deliveries',
@@ -295,7 +304,6 @@ async function benchIngest(sink: Sink, body: Buffer) {
   } finally {
     await client.close();
     await app.stop();
-    await database.drop();
   }
 }
 
