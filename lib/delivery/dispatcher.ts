@@ -42,6 +42,10 @@ const ON_CYCLE_MS = 100;
 // request starts the next claimed one at once instead of leaving its slot idle until the
 // next claim round trip. The extra claims wait in this instance under their lease.
 const CLAIM_AHEAD = 2;
+// An endpoint whose local window meets the trip rule gets a flush at once, but flushes come
+// at most this often, so one instance's view that the other instances outvote cannot make
+// every cycle flush.
+const MIN_TRIP_FLUSH_MS = 20;
 // Claim room of an endpoint this instance has not loaded yet.
 const DEFAULT_CAPACITY = 16 * CLAIM_AHEAD;
 
@@ -166,9 +170,12 @@ export class Dispatcher {
         await this.options.onCycle();
       }
       await this.recordInBackground();
-      if (now - this.lastFlush >= (this.options.flushMs ?? 250)) {
+      const tripPending = this.options.registry.hasTripPending && now - this.lastFlush >= MIN_TRIP_FLUSH_MS;
+      if (tripPending || now - this.lastFlush >= (this.options.flushMs ?? 250)) {
         this.lastFlush = now;
         await this.options.registry.flush(now, this.slowInFlight(now));
+        // Endpoints held for a pending trip that did not trip may send again.
+        if (tripPending) for (const endpointId of [...this.ready.keys()]) this.drain(endpointId);
       }
       this.consecutiveErrors = 0;
     } catch (error) {
@@ -184,7 +191,11 @@ export class Dispatcher {
     // Go on at once while work is flowing. Otherwise wait for a wake-up (a notification or,
     // with moreDue, a finished request) or the next poll.
     const busy = claimed > 0 || this.pending.length > 0 || this.releases.length > 0 || this.recording !== null || this.wokenDuringCycle;
-    this.schedule(backoff ?? (busy ? 0 : this.options.pollMs));
+    // A pending trip is decided by the first flush allowed after MIN_TRIP_FLUSH_MS.
+    const tripDelay = this.options.registry.hasTripPending
+      ? Math.max(0, MIN_TRIP_FLUSH_MS - (this.options.clock() - this.lastFlush))
+      : this.options.pollMs;
+    this.schedule(backoff ?? (busy ? 0 : Math.min(tripDelay, this.options.pollMs)));
   }
 
   /** Claim room per endpoint: CLAIM_AHEAD times its limit, less what it has in flight or waiting. */
@@ -192,7 +203,8 @@ export class Dispatcher {
     const capacities = new Map<string, number>();
     for (const endpoint of this.options.registry.all()) {
       const held = (this.busy.get(endpoint.id) ?? 0) + (this.ready.get(endpoint.id)?.length ?? 0);
-      const room = Math.max(0, this.concurrencyLimit(endpoint, now) * CLAIM_AHEAD - held);
+      const limit = this.options.registry.isTripPending(endpoint.id) ? 0 : this.concurrencyLimit(endpoint, now);
+      const room = Math.max(0, limit * CLAIM_AHEAD - held);
       if (room !== DEFAULT_CAPACITY) capacities.set(endpoint.id, room);
     }
     return capacities;
@@ -207,7 +219,7 @@ export class Dispatcher {
   /** Starts waiting deliveries of an endpoint while it has free slots. */
   private drain(endpointId: string): void {
     const queue = this.ready.get(endpointId);
-    if (!queue || this.stopping) return;
+    if (!queue || this.stopping || this.options.registry.isTripPending(endpointId)) return;
     const endpoint = this.options.registry.get(endpointId);
     const limit = endpoint ? this.concurrencyLimit(endpoint, this.options.clock()) : DEFAULT_CAPACITY / CLAIM_AHEAD;
     while (queue.length > 0 && (this.busy.get(endpointId) ?? 0) < limit) this.launch(queue.shift()!, null);
@@ -314,7 +326,7 @@ export class Dispatcher {
         this.inFlight.delete(delivery.id);
         this.busy.set(delivery.endpointId, (this.busy.get(delivery.endpointId) ?? 1) - 1);
         this.drain(delivery.endpointId);
-        if (this.moreDue || this.pending.length >= RECORD_BATCH) this.wakeUp();
+        if (this.moreDue || this.pending.length >= RECORD_BATCH || this.options.registry.hasTripPending) this.wakeUp();
       });
     this.busy.set(delivery.endpointId, (this.busy.get(delivery.endpointId) ?? 0) + 1);
     this.inFlight.set(delivery.id, { endpointId: delivery.endpointId, startedAt, promise });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-import { BucketedWindow, onWindow, summarizeBuckets, tick as tickMachine } from '../breaker';
+import { BucketedWindow, evaluateTrip, onWindow, summarizeBuckets, tick as tickMachine } from '../breaker';
 import { BREAKER_STATES, type BreakerSnapshot, type BreakerStateName, type CallResult, type OverrideAction, type TransitionPlan } from '../breaker/types';
 import { errorFields, logger } from '../telemetry/logger';
 import { type CachedEndpoint, loadEndpoints } from './endpoint-cache';
@@ -36,6 +36,11 @@ export class BreakerRegistry {
   private readonly endpoints = new Map<string, CachedEndpoint>();
   private readonly windows = new Map<string, LocalWindow>();
   private readonly announced = new Map<string, { version: number; state: BreakerStateName }>();
+  /**
+   * Closed endpoints whose local window alone meets the trip rule. The dispatcher sends nothing
+   * new to them and flushes at its next cycle, where the rule is checked over every instance.
+   */
+  private readonly tripPending = new Set<string>();
   private lastSync: Date | null = null;
   private lastPrune = 0;
   private readonly random: () => number;
@@ -147,6 +152,22 @@ export class BreakerRegistry {
     }
     local.window.record(result, durationMs, now);
     local.dirty = true;
+    // Waiting for the periodic flush would let traffic through for up to its interval after
+    // the rule is met. Only a failure or a slow call can newly meet it.
+    const bad = result === 'failure' || durationMs >= endpoint.breaker.latencyThresholdMs;
+    if (bad && endpoint.snapshot.state === 'closed' && !this.tripPending.has(endpointId)) {
+      if (evaluateTrip(local.window.statsView(now), endpoint.breaker) !== null) this.tripPending.add(endpointId);
+    }
+  }
+
+  /** True when some endpoint waits for a flush to decide a trip its local window calls for. */
+  get hasTripPending(): boolean {
+    return this.tripPending.size > 0;
+  }
+
+  /** True while the endpoint's local window meets the trip rule and no flush has decided yet. */
+  isTripPending(endpointId: string): boolean {
+    return this.tripPending.has(endpointId);
   }
 
   /**
@@ -155,6 +176,14 @@ export class BreakerRegistry {
    * latency threshold, per endpoint.
    */
   async flush(now: number, slowInFlight: Map<string, number> = new Map()): Promise<void> {
+    // The pending trips this flush decides. Endpoints that meet the rule while it runs wait
+    // for the next flush.
+    const deciding = [...this.tripPending];
+    await this.writeAndEvaluate(now, slowInFlight);
+    for (const endpointId of deciding) this.tripPending.delete(endpointId);
+  }
+
+  private async writeAndEvaluate(now: number, slowInFlight: Map<string, number>): Promise<void> {
     const writes: BucketWrite[] = [];
     const keys: { endpointId: string; version: number }[] = [];
     for (const [endpointId, local] of this.windows) {

@@ -157,3 +157,31 @@ describe('breaker cycle against a failing receiver', () => {
     expect(reply.body.error.field).toBe('cursor');
   });
 });
+
+describe('trip latency', () => {
+  it('holds sends once the rule is met', async () => {
+    // Ten deliveries wait and go one at a time, so a decision left to the periodic flush
+    // (every 250 ms) lets most of them through after the third failure meets the rule.
+    const failing = await startReceiver(() => ({ status: 500 }));
+    try {
+      const quick = await setupGateway(app, {
+        url: failing.url,
+        name: 'quick-trip',
+        breaker: { ...BREAKER, minVolume: 3, maxConcurrent: 1, halfOpenMaxConcurrent: 1, resetTimeoutMs: 60_000 },
+        retry: { maxAttempts: 50, baseDelayMs: 10, maxDelayMs: 20 },
+      });
+      for (let i = 0; i < 10; i++) expect((await quick.send(JSON.stringify({ quick: i }))).status).toBe(202);
+
+      const opened = await waitFor(async () => (await transitions(quick.endpointId)).find((t) => t.to_state === 'open'), 15_000, 'trip to open');
+      expect(opened.reason).toBe('failure_rate');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The rule is met by the third failure. Later requests come from a retry that was
+      // already on its way, and there is at most one request at a time.
+      expect(failing.log.length).toBeGreaterThanOrEqual(3);
+      expect(failing.log.length).toBeLessThanOrEqual(5);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
