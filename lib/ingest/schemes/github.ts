@@ -18,7 +18,7 @@ export function verifyGithub(input: VerifyInput): VerifyResult {
 
   if (!header.startsWith(SIGNATURE_PREFIX)) {
     return reject(
-      400,
+      401,
       'header_malformed',
       `X-Hub-Signature-256 must start with sha256=. Expected ${EXPECTED}.`,
       SIGNATURE_HEADER,
@@ -27,7 +27,7 @@ export function verifyGithub(input: VerifyInput): VerifyResult {
   const received = header.slice(SIGNATURE_PREFIX.length).toLowerCase();
   if (!HEX.test(received)) {
     return reject(
-      400,
+      401,
       'header_malformed',
       `X-Hub-Signature-256 must contain hexadecimal digits after sha256=. Expected ${EXPECTED}.`,
       SIGNATURE_HEADER,

@@ -34,7 +34,7 @@ export function verifyHmac(input: VerifyInput): VerifyResult {
 
   if (!header.startsWith(prefix)) {
     return reject(
-      400,
+      401,
       'header_malformed',
       `${headerName} must start with ${prefix}. Expected ${expectedFormat}.`,
       headerName,
@@ -47,7 +47,7 @@ export function verifyHmac(input: VerifyInput): VerifyResult {
     received = encoded.toLowerCase();
     if (!HEX.test(received)) {
       return reject(
-        400,
+        401,
         'header_malformed',
         `${headerName} must contain hexadecimal digits. Expected ${expectedFormat}.`,
         headerName,
@@ -55,7 +55,7 @@ export function verifyHmac(input: VerifyInput): VerifyResult {
     }
   } else {
     if (!BASE64.test(encoded)) {
-      return reject(400, 'header_malformed', `${headerName} must contain base64. Expected ${expectedFormat}.`, headerName);
+      return reject(401, 'header_malformed', `${headerName} must contain base64. Expected ${expectedFormat}.`, headerName);
     }
     received = canonicalBase64(encoded);
   }

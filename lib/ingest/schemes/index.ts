@@ -32,7 +32,7 @@ const VERIFIERS: Record<SchemeName, SchemeVerifier> = {
  * caller to log. Empty secrets are ignored.
  *
  * Invalid stored options are the source's fault, not the producer's, but `VerifyResult`
- * allows only 400 and 401. They are returned as 401 `source_misconfigured`, which a caller
+ * allows only 401. They are returned as 401 `source_misconfigured`, which a caller
  * may report as a server error instead.
  */
 export async function verify(scheme: SchemeName, input: VerifyInput): Promise<VerifyResult> {

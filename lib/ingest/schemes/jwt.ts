@@ -100,7 +100,7 @@ function rejectionForJoseError(error: unknown, skewSeconds: number): VerifyFailu
     return reject(401, 'algorithm_rejected', `The JWT in Authorization uses an algorithm that is not accepted: ${error.message}.`, AUTHORIZATION);
   }
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
-    return reject(400, 'header_malformed', `Authorization does not contain a valid JWT: ${error.message}.`, AUTHORIZATION);
+    return reject(401, 'header_malformed', `Authorization does not contain a valid JWT: ${error.message}.`, AUTHORIZATION);
   }
   return null;
 }
@@ -121,11 +121,11 @@ export async function verifyJwt(input: VerifyInput): Promise<VerifyResult> {
 
   const token = BEARER.exec(authorization)?.[1];
   if (token === undefined) {
-    return reject(400, 'header_malformed', `Authorization must use the Bearer scheme. Expected ${EXPECTED}.`, AUTHORIZATION);
+    return reject(401, 'header_malformed', `Authorization must use the Bearer scheme. Expected ${EXPECTED}.`, AUTHORIZATION);
   }
   if (token.split('.').length !== 3) {
     return reject(
-      400,
+      401,
       'header_malformed',
       'Authorization does not contain a signed JWT: expected three base64url parts separated by dots.',
       AUTHORIZATION,
@@ -136,10 +136,10 @@ export async function verifyJwt(input: VerifyInput): Promise<VerifyResult> {
   try {
     alg = decodeProtectedHeader(token).alg;
   } catch {
-    return reject(400, 'header_malformed', 'The JWT header in Authorization is not base64url-encoded JSON.', AUTHORIZATION);
+    return reject(401, 'header_malformed', 'The JWT header in Authorization is not base64url-encoded JSON.', AUTHORIZATION);
   }
   if (typeof alg !== 'string') {
-    return reject(400, 'header_malformed', 'The JWT header in Authorization has no "alg" parameter.', AUTHORIZATION);
+    return reject(401, 'header_malformed', 'The JWT header in Authorization has no "alg" parameter.', AUTHORIZATION);
   }
 
   const { options } = input;

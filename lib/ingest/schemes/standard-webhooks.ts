@@ -33,7 +33,7 @@ export function verifyStandardWebhooks(input: VerifyInput): VerifyResult {
   const timestamp = parseUnixSeconds(timestampText);
   if (timestamp === null) {
     return reject(
-      400,
+      401,
       'header_malformed',
       'webhook-timestamp must be Unix time in whole seconds, written as digits only.',
       TIMESTAMP_HEADER,

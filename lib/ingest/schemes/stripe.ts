@@ -46,7 +46,7 @@ export function verifyStripe(input: VerifyInput): VerifyResult {
   const parsed = parseStripeSignature(header);
   if (parsed.conflictingTimestamps) {
     return reject(
-      400,
+      401,
       'header_malformed',
       `Stripe-Signature contains more than one t= value. Expected ${EXPECTED}.`,
       SIGNATURE_HEADER,
@@ -55,7 +55,7 @@ export function verifyStripe(input: VerifyInput): VerifyResult {
   const timestamp = parsed.timestampText === null ? null : parseUnixSeconds(parsed.timestampText);
   if (timestamp === null) {
     return reject(
-      400,
+      401,
       'header_malformed',
       `Stripe-Signature has no valid t= timestamp in whole seconds. Expected ${EXPECTED}.`,
       SIGNATURE_HEADER,

@@ -81,7 +81,8 @@ export type VerifyInput = {
 
 export type VerifyFailure = {
   ok: false;
-  status: 400 | 401;
+  /** Always 401: the API answers a bad, missing or malformed signature alike; `code` tells them apart. */
+  status: 401;
   code: string;
   /**
    * Text for the producer. It names the header at fault and the expected format where there
@@ -107,7 +108,7 @@ export type SchemeVerifier = (input: VerifyInput) => Promise<VerifyResult> | Ver
 
 // Helpers shared by the scheme verifiers.
 
-export function reject(status: 400 | 401, code: string, message: string, field?: string): VerifyFailure {
+export function reject(status: 401, code: string, message: string, field?: string): VerifyFailure {
   return field === undefined ? { ok: false, status, code, message } : { ok: false, status, code, message, field };
 }
 

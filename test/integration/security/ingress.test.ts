@@ -237,14 +237,14 @@ describe('ingress hardening', () => {
       { source: 'jw', name: 'JWT with 8-bit bytes', headers: { Authorization: `Bearer ${latin1}` } },
     ];
 
-    it.each(cases)('$source: $name gives 400 or 401', async ({ source, headers }) => {
+    it.each(cases)('$source: $name gives 401', async ({ source, headers }) => {
       const body = '{"id":"evt_malformed","type":"test"}';
       const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
       const response = await rawRequest(first.port, [
         `POST /api/v1/ingest/${source} HTTP/1.1\r\nHost: 127.0.0.1:${first.port}\r\nContent-Type: application/json\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${lines}\r\n${body}`,
       ].map((part) => Buffer.from(part, 'latin1')));
-      expect([400, 401], response.body).toContain(response.status);
+      expect(response.status, response.body).toBe(401);
     });
 
     it('stored nothing for them', async () => {

@@ -88,13 +88,13 @@ describe('github scheme', () => {
 
   it('rejects a header without sha256=', async () => {
     const result = await check(BODY, { 'X-Hub-Signature-256': SIGNATURE.slice('sha256='.length) });
-    expectFailure(result, 400, 'header_malformed', 'x-hub-signature-256');
+    expectFailure(result, 401, 'header_malformed', 'x-hub-signature-256');
     if (!result.ok) expect(result.message).toContain('sha256=');
   });
 
   it('rejects non-hex characters', async () => {
     const result = await check(BODY, { 'X-Hub-Signature-256': 'sha256=not-hex' });
-    expectFailure(result, 400, 'header_malformed', 'x-hub-signature-256');
+    expectFailure(result, 401, 'header_malformed', 'x-hub-signature-256');
   });
 
   it('rejects the wrong secret', async () => {

@@ -61,13 +61,13 @@ describe('hmac-sha256 scheme', () => {
   });
 
   it('rejects characters outside base64', async () => {
-    expectFailure(await check(BODY, { 'X-Signature': `${BASE64.slice(0, -2)}!!` }, { encoding: 'base64' }), 400, 'header_malformed');
+    expectFailure(await check(BODY, { 'X-Signature': `${BASE64.slice(0, -2)}!!` }, { encoding: 'base64' }), 401, 'header_malformed');
   });
 
   it('reads a configured header and prefix', async () => {
     const options = { header: 'X-Acme-Signature', prefix: 'sha256=' };
     expect((await check(BODY, { 'X-Acme-Signature': `sha256=${HEX}` }, options)).ok).toBe(true);
-    expectFailure(await check(BODY, { 'X-Acme-Signature': HEX }, options), 400, 'header_malformed', 'x-acme-signature');
+    expectFailure(await check(BODY, { 'X-Acme-Signature': HEX }, options), 401, 'header_malformed', 'x-acme-signature');
     expectFailure(await check(BODY, { 'X-Signature': HEX }, options), 401, 'signature_missing', 'x-acme-signature');
   });
 
@@ -97,7 +97,7 @@ describe('hmac-sha256 scheme', () => {
   });
 
   it('rejects non-hex characters', async () => {
-    expectFailure(await check(BODY, { 'X-Signature': `${HEX.slice(0, -1)}g` }), 400, 'header_malformed');
+    expectFailure(await check(BODY, { 'X-Signature': `${HEX.slice(0, -1)}g` }), 401, 'header_malformed');
   });
 
   it('accepts the second of two rotated secrets', async () => {

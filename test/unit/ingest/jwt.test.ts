@@ -137,13 +137,13 @@ describe('jwt scheme', () => {
 
   it('rejects a non-Bearer Authorization header', async () => {
     const result = await check(`Basic ${Buffer.from('user:pass').toString('base64')}`);
-    expectFailure(result, 400, 'header_malformed');
+    expectFailure(result, 401, 'header_malformed');
     if (!result.ok) expect(result.message).toContain('Bearer');
   });
 
   it('rejects a bearer value that is not a JWT', async () => {
     for (const token of ['abc', 'a.b.c', 'a.b.c.d.e', `${Buffer.from('{}').toString('base64url')}.e30.`]) {
-      expectFailure(await check(`Bearer ${token}`), 400, 'header_malformed');
+      expectFailure(await check(`Bearer ${token}`), 401, 'header_malformed');
     }
   });
 

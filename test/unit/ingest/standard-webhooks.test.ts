@@ -126,7 +126,7 @@ describe('standard-webhooks scheme', () => {
 
   it('rejects a non-numeric webhook-timestamp', async () => {
     for (const timestamp of ['1700000000.5', '-1700000000', '17e8', 'now']) {
-      expectFailure(await check(BODY, { timestamp }), 400, 'header_malformed', 'webhook-timestamp');
+      expectFailure(await check(BODY, { timestamp }), 401, 'header_malformed', 'webhook-timestamp');
     }
   });
 

@@ -76,15 +76,15 @@ describe('stripe scheme', () => {
   });
 
   it('rejects a header without t=', async () => {
-    expectFailure(await check(BODY, `v1=${V1}`), 400, 'header_malformed');
+    expectFailure(await check(BODY, `v1=${V1}`), 401, 'header_malformed');
   });
 
   it('rejects a non-numeric t=', async () => {
-    expectFailure(await check(BODY, `t=yesterday,v1=${V1}`), 400, 'header_malformed');
+    expectFailure(await check(BODY, `t=yesterday,v1=${V1}`), 401, 'header_malformed');
   });
 
   it('rejects two different t= values', async () => {
-    expectFailure(await check(BODY, `t=${T},t=${T + 1},v1=${V1}`), 400, 'header_malformed');
+    expectFailure(await check(BODY, `t=${T},t=${T + 1},v1=${V1}`), 401, 'header_malformed');
   });
 
   it('rejects a header without v1=', async () => {
