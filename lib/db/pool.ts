@@ -23,15 +23,15 @@ export function clientConfig(url: string): pg.ClientConfig {
   return { connectionString: parsed.toString(), ssl, connectionTimeoutMillis: 5_000 };
 }
 
-export function createPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(url), max });
+export function createPool(url: string, max: number, options?: string): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(url), max, ...(options ? { options } : {}) });
   // An idle client that loses its server (a database restart) emits here; without a listener
   // the process would crash. The next query reconnects.
   pool.on('error', () => {});
   return pool;
 }
 
-type PoolHolder = { __switchyardPool?: pg.Pool };
+type PoolHolder = { __switchyardPool?: pg.Pool; __switchyardAsyncCommitPool?: pg.Pool };
 
 /** Returns the process-wide pool, kept on globalThis because Next.js may load this module twice. */
 export function pool(): pg.Pool {
@@ -42,4 +42,22 @@ export function pool(): pg.Pool {
     holder.__switchyardPool = createPool(url, isEmbedded() ? 1 : 10);
   }
   return holder.__switchyardPool;
+}
+
+/**
+ * Returns a small pool whose sessions commit without waiting for the WAL flush, for state
+ * that may lose its last moments in a database crash: the ingress token buckets. Every
+ * request of a source takes the same bucket row, and a waiting flush would hold that row's
+ * lock, so requests would queue one flush at a time. The embedded database has a single
+ * session, so there this is the main pool.
+ */
+export function asyncCommitPool(): pg.Pool {
+  if (isEmbedded()) return pool();
+  const holder = globalThis as PoolHolder;
+  if (!holder.__switchyardAsyncCommitPool) {
+    const url = config().databaseUrl;
+    if (!url) throw new Error('DATABASE_URL is not set; start the app with `npm start`, which provides one.');
+    holder.__switchyardAsyncCommitPool = createPool(url, 4, '-c synchronous_commit=off');
+  }
+  return holder.__switchyardAsyncCommitPool;
 }

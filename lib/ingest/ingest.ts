@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { AppError } from '../api/errors';
-import { pool } from '../db/pool';
+import { asyncCommitPool, pool } from '../db/pool';
 import { findSourceForIngest } from '../sources/service';
 import { readBodyWithLimit } from './read-body';
 import { takeToken } from './rate-limit';
@@ -55,7 +55,7 @@ export async function ingest(sourceName: string, request: Request, observe?: (re
     throw new AppError('payload_too_large', `The body is larger than this source's limit of ${source.maxBodyBytes} bytes.`, { field: 'body' });
   }
 
-  const rate = await takeToken(db, `ingest:${source.id}:${clientAddress(request.headers)}`, source.ratePerSecond, source.rateBurst);
+  const rate = await takeToken(asyncCommitPool(), `ingest:${source.id}:${clientAddress(request.headers)}`, source.ratePerSecond, source.rateBurst);
   if (!rate.allowed) {
     observe?.('rate_limited');
     throw new AppError('rate_limited', `Rate limit of ${source.ratePerSecond}/s for this source exceeded; retry after ${rate.retryAfterSeconds} s.`, {
