@@ -85,16 +85,16 @@ export class AlertEvaluator {
 
   private async apply(decisions: Decisions, now: number): Promise<void> {
     for (const resolve of decisions.resolve) {
-      const alert = await resolveAlert(resolve.id, resolve.details, now);
+      const alert = await resolveAlert(resolve.id, resolve.details, now, this.options.notifier !== null);
       if (!alert) continue;
       logger().info({ alertId: alert.id, endpointId: alert.endpointId, kind: alert.kind }, 'alert resolved');
-      this.options.notifier?.enqueue('alert.resolved', alert);
+      this.options.notifier?.wake();
     }
     for (const raise of decisions.raise) {
-      const alert = await raiseAlert(raise, now);
+      const alert = await raiseAlert(raise, now, this.options.notifier !== null);
       if (!alert) continue;
       logger().warn({ alertId: alert.id, endpointId: alert.endpointId, kind: alert.kind, tier: alert.tier, details: alert.details }, 'alert raised');
-      this.options.notifier?.enqueue('alert.raised', alert);
+      this.options.notifier?.wake();
     }
   }
 }

@@ -15,10 +15,12 @@ export function startAlerting(): AlertEvaluator {
           url: cfg.alertWebhookUrl,
           secret: cfg.alertWebhookSecret,
           sender: createSender({ allowPrivateTargets: config().allowPrivateTargets, connectionsPerOrigin: 2 }),
+          db: pool,
           clock: appClock(),
         })
       : null;
   const evaluator = new AlertEvaluator({ db: pool, clock: appClock(), config: cfg, notifier });
   evaluator.start();
+  notifier?.start();
   return evaluator;
 }

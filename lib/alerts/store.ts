@@ -71,12 +71,27 @@ export async function openAlertRefs(db: Db): Promise<OpenAlertRef[]> {
   return result.rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, kind: row.kind, details: row.details }));
 }
 
+export type AlertEvent = 'alert.raised' | 'alert.resolved';
+
+/**
+ * Stores the webhook notification of an alert event in the caller's transaction. Its id is the
+ * webhook-id sent to the receiver, stable per alert and event, so a repeat adds nothing.
+ */
+async function storeNotification(db: Db, event: AlertEvent, alert: AlertView): Promise<void> {
+  const payload = { type: event, timestamp: new Date().toISOString(), data: alert };
+  await db.query(
+    `INSERT INTO alert_notifications (id, alert_id, event, body) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+    [`${alert.id}.${event === 'alert.raised' ? 'raised' : 'resolved'}`, alert.id, event, Buffer.from(JSON.stringify(payload))],
+  );
+}
+
 /**
  * Inserts the alert unless the endpoint already has an unresolved one of this kind, and
  * audits it in the same transaction. Every instance may try at once; the unique partial index
- * lets exactly one insert win, and only that caller gets the alert back (to notify).
+ * lets exactly one insert win, and only that caller gets the alert back. With `notify`, the
+ * webhook notification is stored in that transaction too.
  */
-export async function raiseAlert(raise: Raise, now: number): Promise<AlertView | null> {
+export async function raiseAlert(raise: Raise, now: number, notify = false): Promise<AlertView | null> {
   return withTransaction(async (db) => {
     const inserted = await db.query<{ id: string }>(
       `INSERT INTO alerts (id, endpoint_id, kind, tier, started_at, details, created_at)
@@ -94,15 +109,17 @@ export async function raiseAlert(raise: Raise, now: number): Promise<AlertView |
       reason: raise.kind,
       after: { alertId: view!.id, kind: raise.kind, tier: raise.tier, startedAt: view!.startedAt, details: raise.details },
     });
+    if (notify) await storeNotification(db, 'alert.raised', view!);
     return view;
   });
 }
 
 /**
  * Marks the alert resolved if it is still open, merging `details` into its stored details.
- * Returns the alert only to the one caller whose update changed it.
+ * With `notify`, its webhook notification is stored in the same transaction. Returns the
+ * alert only to the one caller whose update changed it.
  */
-export async function resolveAlert(id: string, details: Record<string, unknown>, now: number): Promise<AlertView | null> {
+export async function resolveAlert(id: string, details: Record<string, unknown>, now: number, notify = false): Promise<AlertView | null> {
   return withTransaction(async (db) => {
     const updated = await db.query<{ id: string }>(
       `UPDATE alerts SET resolved_at = $2, details = details || $3::jsonb
@@ -119,6 +136,7 @@ export async function resolveAlert(id: string, details: Record<string, unknown>,
       before: { alertId: id, status: 'open' },
       after: { alertId: id, status: 'resolved', resolvedAt: view.resolvedAt, details },
     });
+    if (notify) await storeNotification(db, 'alert.resolved', view);
     return view;
   });
 }
