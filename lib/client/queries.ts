@@ -400,6 +400,19 @@ export const deliveryQueries = {
     }),
 };
 
+/** An attempt in an endpoint's list, which names its delivery. */
+export type EndpointAttempt = Attempt & { deliveryId: string };
+
+export const attemptQueries = {
+  /** The endpoint's latest attempts, newest first. */
+  latest: (endpointId: string, limit: number) =>
+    queryOptions({
+      queryKey: ['attempts', endpointId, limit],
+      queryFn: ({ signal }) => apiGet<Page<EndpointAttempt>>(`/api/v1/endpoints/${encodeId(endpointId)}/attempts`, { limit }, signal),
+      refetchInterval: LIVE_INTERVAL_MS,
+    }),
+};
+
 export const deadLetterQueries = {
   all: ['dead-letters'] as const,
 

@@ -89,37 +89,67 @@ export async function getDelivery(db: Db, id: string): Promise<Record<string, un
   );
   const row = result.rows[0];
   if (!row) return null;
-  const attempts = await db.query<{
-    id: string;
-    number: number;
-    status: number | null;
-    outcome: string;
-    probe: boolean;
-    replay: boolean;
-    route: string;
-    duration_ms: number;
-    error: string | null;
-    response_excerpt: string | null;
-    instance_id: string;
-    started_at: Date;
-  }>('SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY started_at, number', [id]);
+  const attempts = await db.query<AttemptRecord>('SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY started_at, number', [id]);
   return {
     ...present(row),
     payload: row.body.toString('utf8'),
     payloadBase64: row.body.toString('base64'),
-    attempts: attempts.rows.map((a) => ({
-      id: a.id,
-      number: a.number,
-      status: a.status,
-      outcome: a.outcome,
-      probe: a.probe,
-      replay: a.replay,
-      route: a.route,
-      durationMs: a.duration_ms,
-      error: a.error,
-      responseExcerpt: a.response_excerpt,
-      instance: a.instance_id,
-      startedAt: a.started_at.toISOString(),
-    })),
+    attempts: attempts.rows.map(presentAttempt),
   };
+}
+
+type AttemptRecord = {
+  id: string;
+  delivery_id: string;
+  number: number;
+  status: number | null;
+  outcome: string;
+  probe: boolean;
+  replay: boolean;
+  route: string;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  instance_id: string;
+  started_at: Date;
+};
+
+function presentAttempt(a: AttemptRecord): Record<string, unknown> {
+  return {
+    id: a.id,
+    deliveryId: a.delivery_id,
+    number: a.number,
+    status: a.status,
+    outcome: a.outcome,
+    probe: a.probe,
+    replay: a.replay,
+    route: a.route,
+    durationMs: a.duration_ms,
+    error: a.error,
+    responseExcerpt: a.response_excerpt,
+    instance: a.instance_id,
+    startedAt: a.started_at.toISOString(),
+  };
+}
+
+/**
+ * Lists an endpoint's attempts, newest first, from the (endpoint_id, started_at) index. The
+ * cursor is the id of the last attempt of the previous page.
+ */
+export async function listEndpointAttempts(
+  db: Db,
+  endpointId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }> {
+  const result = await db.query<AttemptRecord>(
+    `SELECT a.* FROM attempts a
+      WHERE a.endpoint_id = $1
+        AND ($3::text IS NULL OR (a.started_at, a.id) < (SELECT c.started_at, c.id FROM attempts c WHERE c.id = $3))
+      ORDER BY a.started_at DESC, a.id DESC
+      LIMIT $2`,
+    [endpointId, page.limit + 1, page.cursor ?? null],
+  );
+  const rows = result.rows.slice(0, page.limit);
+  const nextCursor = result.rows.length > page.limit ? rows[rows.length - 1].id : null;
+  return { data: rows.map(presentAttempt), nextCursor };
 }

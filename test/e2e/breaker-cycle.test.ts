@@ -233,6 +233,13 @@ describe('breaker cycle in the console', () => {
     const episodeRows = () => page.getByTestId('open-episode-row').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-duration-ms'))));
     await expect.poll(episodeRows).toEqual([episode.durationMs]);
 
+    // The attempts table lists the endpoint's latest attempts as the attempts route does.
+    const listed = await app.api('GET', `/api/v1/endpoints/${gateway.endpointId}/attempts?limit=25`);
+    const expectedOutcomes = listed.body.data.map((a: { outcome: string }) => a.outcome);
+    expect(expectedOutcomes).toContain('failure');
+    const shownOutcomes = () => page.getByTestId('attempt-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-outcome')));
+    await expect.poll(shownOutcomes).toEqual(expectedOutcomes);
+
     await screenshot(page, 'breaker-cycle-closed');
     await page.goto(`${app.url}/`);
     await page.getByTestId('endpoint-row').filter({ hasText: 'payments-hook' }).waitFor();

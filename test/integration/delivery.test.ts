@@ -153,6 +153,7 @@ describe('management input errors', () => {
     { name: 'release with no override', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'release', reason: 'x' }, status: 409, field: 'action' },
     { name: 'override expiry in the past', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: 'x', expiresAt: '2001-01-01T00:00:00Z' }, status: 400, field: 'expiresAt' },
     { name: 'replay with neither ids nor filter', method: 'POST', path: '/api/v1/dead-letters/replay', body: {}, status: 400, field: 'ids' },
+    { name: 'attempts cursor that is not an attempt id', method: 'GET', path: '/api/v1/endpoints/EP/attempts?cursor=dlv_x', body: undefined, status: 400, field: 'cursor' },
     { name: 'deliveries with unknown status', method: 'GET', path: '/api/v1/deliveries?status=lost', body: undefined, status: 400, field: 'status' },
   ];
 
@@ -182,6 +183,27 @@ describe('management input errors', () => {
     const response = await fetch(`${app.url}/api/v1/endpoints`);
     expect(response.status).toBe(401);
     expect((await response.json()).error.code).toBe('unauthorized');
+  });
+
+  it('pages the attempts of an endpoint, newest first', async () => {
+    const path = `/api/v1/endpoints/${gateway.endpointId}/attempts`;
+    const all = await app.api('GET', `${path}?limit=1000`);
+    expect(all.status).toBe(200);
+    expect(all.body.data.length).toBeGreaterThan(2);
+    const times = all.body.data.map((a: { startedAt: string }) => Date.parse(a.startedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(all.body.data[0].deliveryId).toMatch(/^dlv_/);
+
+    const paged: Array<{ id: string }> = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const page: { status: number; body: any } = await app.api('GET', `${path}?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+      expect(page.status).toBe(200);
+      paged.push(...page.body.data);
+      cursor = page.body.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(paged.map((a) => a.id)).toEqual(all.body.data.map((a: { id: string }) => a.id));
   });
 
   it('shows only the options a scheme reads', async () => {

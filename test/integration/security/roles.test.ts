@@ -71,6 +71,13 @@ const ROUTES: RouteCase[] = [
   },
   {
     method: 'GET',
+    pattern: '/api/v1/endpoints/[id]/attempts',
+    role: 'viewer',
+    path: (ids) => `/api/v1/endpoints/${ids.endpointId}/attempts`,
+    ok: 200,
+  },
+  {
+    method: 'GET',
     pattern: '/api/v1/endpoints/[id]/transitions',
     role: 'viewer',
     path: (ids) => `/api/v1/endpoints/${ids.endpointId}/transitions`,
