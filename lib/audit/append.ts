@@ -14,6 +14,7 @@ export type AuditAction =
   | 'endpoint.disabled'
   | 'source.create'
   | 'subscription.create'
+  | 'subscription.delete'
   | 'replay.start'
   | 'replay.cancel'
   | 'delivery.dead'

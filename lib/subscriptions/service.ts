@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { appendAudit } from '../audit/append';
 import { AppError } from '../api/errors';
-import { withTransaction } from '../db/tx';
+import { type Db, withTransaction } from '../db/tx';
 import { newId } from '../ids';
 
 export const CreateSubscriptionSchema = z
@@ -34,5 +34,47 @@ export async function createSubscription(input: CreateSubscriptionInput, actor: 
     }
     await appendAudit(db, { actor, action: 'subscription.create', targetId: id, after: { ...input, eventTypes } });
     return { id, sourceId: input.sourceId, endpointId: input.endpointId, eventTypes, createdAt: inserted.rows[0].created_at.toISOString() };
+  });
+}
+
+type SubscriptionRow = { id: string; source_id: string; endpoint_id: string; event_types: string[]; created_at: Date };
+
+function present(row: SubscriptionRow): Record<string, unknown> {
+  return { id: row.id, sourceId: row.source_id, endpointId: row.endpoint_id, eventTypes: row.event_types, createdAt: row.created_at.toISOString() };
+}
+
+export const ListSubscriptionsSchema = z
+  .object({
+    sourceId: z.string().startsWith('src_', 'must be a source id (src_…)').optional(),
+    endpointId: z.string().startsWith('ep_', 'must be an endpoint id (ep_…)').optional(),
+  })
+  .strict();
+
+/** Lists subscriptions, oldest first, optionally of one source or one endpoint. */
+export async function listSubscriptions(db: Db, filter: z.infer<typeof ListSubscriptionsSchema>): Promise<{ data: Record<string, unknown>[] }> {
+  const result = await db.query<SubscriptionRow>(
+    `SELECT id, source_id, endpoint_id, event_types, created_at FROM subscriptions
+      WHERE ($1::text IS NULL OR source_id = $1) AND ($2::text IS NULL OR endpoint_id = $2)
+      ORDER BY created_at, id`,
+    [filter.sourceId ?? null, filter.endpointId ?? null],
+  );
+  return { data: result.rows.map(present) };
+}
+
+/**
+ * Deletes a subscription, audited with what it was. Events stored from now on no longer fan
+ * out to its endpoint. Deliveries already created stay as they are.
+ */
+export async function deleteSubscription(id: string, actor: string): Promise<Record<string, unknown>> {
+  return withTransaction(async (db) => {
+    const deleted = await db.query<SubscriptionRow>(
+      'DELETE FROM subscriptions WHERE id = $1 RETURNING id, source_id, endpoint_id, event_types, created_at',
+      [id],
+    );
+    const row = deleted.rows[0];
+    if (!row) throw new AppError('not_found', `No subscription with id ${id}.`, { field: 'id' });
+    const before = present(row);
+    await appendAudit(db, { actor, action: 'subscription.delete', targetId: id, before });
+    return { ...before, deleted: true };
   });
 }

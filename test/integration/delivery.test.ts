@@ -154,6 +154,7 @@ describe('management input errors', () => {
     { name: 'override expiry in the past', method: 'POST', path: '/api/v1/endpoints/EP/override', body: { action: 'force_open', reason: 'x', expiresAt: '2001-01-01T00:00:00Z' }, status: 400, field: 'expiresAt' },
     { name: 'replay with neither ids nor filter', method: 'POST', path: '/api/v1/dead-letters/replay', body: {}, status: 400, field: 'ids' },
     { name: 'attempts cursor that is not an attempt id', method: 'GET', path: '/api/v1/endpoints/EP/attempts?cursor=dlv_x', body: undefined, status: 400, field: 'cursor' },
+    { name: 'subscriptions of a bad source id', method: 'GET', path: '/api/v1/subscriptions?sourceId=nope', body: undefined, status: 400, field: 'sourceId' },
     { name: 'deliveries with unknown status', method: 'GET', path: '/api/v1/deliveries?status=lost', body: undefined, status: 400, field: 'status' },
   ];
 
@@ -204,6 +205,29 @@ describe('management input errors', () => {
       if (cursor === null) break;
     }
     expect(paged.map((a) => a.id)).toEqual(all.body.data.map((a: { id: string }) => a.id));
+  });
+
+  it('lists and deletes a subscription, audited', async () => {
+    const other = await setupGateway(app, { url: receiver.url, name: 'unsubscribe-me' });
+    const listed = await app.api('GET', `/api/v1/subscriptions?endpointId=${other.endpointId}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toHaveLength(1);
+    const subscription = listed.body.data[0];
+    expect(subscription).toMatchObject({ sourceId: other.sourceId, endpointId: other.endpointId, eventTypes: [] });
+
+    const deleted = await app.api('DELETE', `/api/v1/subscriptions/${subscription.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ id: subscription.id, deleted: true });
+    expect((await app.api('GET', `/api/v1/subscriptions?endpointId=${other.endpointId}`)).body.data).toEqual([]);
+    expect((await app.api('DELETE', `/api/v1/subscriptions/${subscription.id}`)).status).toBe(404);
+
+    // An event after the deletion fans out to nothing.
+    const reply = await other.send('{"after":"unsubscribe"}');
+    expect(reply.status).toBe(202);
+    expect(reply.body.deliveries).toBe(0);
+    const audit = await app.api('GET', `/api/v1/audit?action=subscription.delete&targetId=${subscription.id}`);
+    expect(audit.body.data).toHaveLength(1);
+    expect(audit.body.data[0].before).toMatchObject({ sourceId: other.sourceId, endpointId: other.endpointId });
   });
 
   it('shows only the options a scheme reads', async () => {

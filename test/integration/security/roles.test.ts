@@ -15,7 +15,7 @@ type Role = 'viewer' | 'operator' | 'admin';
 type Ids = { sourceId: string; endpointId: string; deliveryId: string; replayId: string; userId: string; tokenId: string };
 
 type RouteCase = {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   // Route pattern as in app/api, e.g. /api/v1/endpoints/[id]
   pattern: string;
   role: Role;
@@ -95,6 +95,15 @@ const ROUTES: RouteCase[] = [
     ok: 201,
   },
   { method: 'GET', pattern: '/api/v1/sources/[id]', role: 'viewer', path: (ids) => `/api/v1/sources/${ids.sourceId}`, ok: 200 },
+  { method: 'GET', pattern: '/api/v1/subscriptions', role: 'viewer', path: () => '/api/v1/subscriptions', ok: 200 },
+  {
+    method: 'DELETE',
+    pattern: '/api/v1/subscriptions/[id]',
+    role: 'admin',
+    path: () => '/api/v1/subscriptions/sub_unknown',
+    // The admin call passes the role check and then finds no such subscription.
+    ok: 404,
+  },
   {
     method: 'POST',
     pattern: '/api/v1/subscriptions',
