@@ -13,6 +13,7 @@ export type AuditAction =
   | 'endpoint.update'
   | 'endpoint.disabled'
   | 'source.create'
+  | 'source.update'
   | 'subscription.create'
   | 'subscription.delete'
   | 'replay.start'

@@ -6,7 +6,7 @@ import type { Db } from '../db/tx';
 import { withTransaction } from '../db/tx';
 import { newId } from '../ids';
 import { SCHEME_OPTION_KEYS, SchemeOptionsSchema, type SchemeName, type SchemeOptions } from '../ingest/schemes/types';
-import { type CreateSourceInput, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT } from './schema';
+import { type CreateSourceInput, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT, type UpdateSourceInput } from './schema';
 
 export type SourceRecord = {
   id: string;
@@ -70,21 +70,26 @@ export function presentSource(source: SourceRecord, baseUrl: string): Record<str
   };
 }
 
-export async function createSource(input: CreateSourceInput, actor: string): Promise<SourceRecord> {
-  const options = SchemeOptionsSchema.safeParse(input.options ?? {});
-  if (!options.success) throw fromZodError(options.error, 'options');
-  if (input.scheme !== 'jwt' && input.secrets.length === 0) {
-    throw new AppError('invalid_request', `secrets: the ${input.scheme} scheme needs at least one secret.`, { field: 'secrets' });
+/** Throws a 400 naming the field when `secrets` and `options` cannot verify anything for `scheme`. */
+function checkSecrets(scheme: string, secrets: string[], options: SchemeOptions): void {
+  if (scheme !== 'jwt' && secrets.length === 0) {
+    throw new AppError('invalid_request', `secrets: the ${scheme} scheme needs at least one secret.`, { field: 'secrets' });
   }
-  if (input.scheme === 'standard-webhooks') {
-    const bad = input.secrets.findIndex((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s));
+  if (scheme === 'standard-webhooks') {
+    const bad = secrets.findIndex((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s));
     if (bad >= 0) {
       throw new AppError('invalid_request', `secrets.${bad}: a Standard Webhooks secret is "whsec_" followed by base64.`, { field: `secrets.${bad}` });
     }
   }
-  if (input.scheme === 'jwt' && input.secrets.length === 0 && !options.data.publicKey && !options.data.jwks) {
+  if (scheme === 'jwt' && secrets.length === 0 && !options.publicKey && !options.jwks) {
     throw new AppError('invalid_request', 'secrets: a jwt source needs an HS256 secret, options.publicKey or options.jwks.', { field: 'secrets' });
   }
+}
+
+export async function createSource(input: CreateSourceInput, actor: string): Promise<SourceRecord> {
+  const options = SchemeOptionsSchema.safeParse(input.options ?? {});
+  if (!options.success) throw fromZodError(options.error, 'options');
+  checkSecrets(input.scheme, input.secrets, options.data);
   const rate = input.rateLimit ?? DEFAULT_RATE_LIMIT;
   const id = newId('source');
   return withTransaction(async (db) => {
@@ -103,6 +108,45 @@ export async function createSource(input: CreateSourceInput, actor: string): Pro
       after: { name: record.name, scheme: record.scheme, rateLimit: rate, secretCount: input.secrets.length },
     });
     return record;
+  });
+}
+
+/**
+ * Changes a source's secrets, options, rate limit or body limit, audited without the secrets.
+ * This instance reads the change at once, and other instances within the source cache's age.
+ */
+export async function updateSource(id: string, input: UpdateSourceInput, actor: string): Promise<SourceRecord> {
+  return withTransaction(async (db) => {
+    const current = await db.query<SourceRow>('SELECT * FROM sources WHERE id = $1 FOR UPDATE', [id]);
+    const row = current.rows[0];
+    if (!row) throw new AppError('not_found', `No source with id ${id}.`, { field: 'id' });
+    const before = toRecord(row);
+    const parsed = SchemeOptionsSchema.safeParse(input.options ?? row.options ?? {});
+    if (!parsed.success) throw fromZodError(parsed.error, 'options');
+    const secrets = input.secrets ?? (JSON.parse(decryptSecret(row.secrets)) as string[]);
+    checkSecrets(row.scheme, secrets, parsed.data);
+    const rate = input.rateLimit ?? { perSecond: row.rate_per_second, burst: row.rate_burst };
+    const result = await db.query<SourceRow>(
+      `UPDATE sources SET secrets = $2, options = $3, rate_per_second = $4, rate_burst = $5, max_body_bytes = $6
+        WHERE id = $1 RETURNING *`,
+      [id, encryptSecret(JSON.stringify(secrets)), JSON.stringify(parsed.data), rate.perSecond, rate.burst, input.maxBodyBytes ?? row.max_body_bytes],
+    );
+    const after = toRecord(result.rows[0]);
+    const summary = (record: SourceRecord, secretCount: number) => ({
+      rateLimit: { perSecond: record.ratePerSecond, burst: record.rateBurst },
+      maxBodyBytes: record.maxBodyBytes,
+      options: schemeOptions(record.scheme, record.options),
+      secretCount,
+    });
+    await appendAudit(db, {
+      actor,
+      action: 'source.update',
+      targetId: id,
+      before: summary(before, (JSON.parse(decryptSecret(row.secrets)) as string[]).length),
+      after: { ...summary(after, secrets.length), secretsReplaced: input.secrets !== undefined },
+    });
+    (globalThis as CacheHolder).__switchyardSourceCache?.delete(row.name);
+    return after;
   });
 }
 

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { signGithub } from '../../lib/ingest/sign';
 import { type AppInstance, startApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type Receiver, startReceiver } from '../support/receiver';
@@ -155,12 +156,15 @@ describe('management input errors', () => {
     { name: 'replay with neither ids nor filter', method: 'POST', path: '/api/v1/dead-letters/replay', body: {}, status: 400, field: 'ids' },
     { name: 'attempts cursor that is not an attempt id', method: 'GET', path: '/api/v1/endpoints/EP/attempts?cursor=dlv_x', body: undefined, status: 400, field: 'cursor' },
     { name: 'subscriptions of a bad source id', method: 'GET', path: '/api/v1/subscriptions?sourceId=nope', body: undefined, status: 400, field: 'sourceId' },
+    { name: 'source change with no field', method: 'PATCH', path: '/api/v1/sources/SRC', body: {}, status: 400, field: 'body' },
+    { name: 'source change to no secret', method: 'PATCH', path: '/api/v1/sources/SRC', body: { secrets: [] }, status: 400, field: 'secrets' },
+    { name: 'source change of an unknown source', method: 'PATCH', path: '/api/v1/sources/src_unknown', body: { maxBodyBytes: 1000 }, status: 404, field: 'id' },
     { name: 'deliveries with unknown status', method: 'GET', path: '/api/v1/deliveries?status=lost', body: undefined, status: 400, field: 'status' },
   ];
 
   for (const c of cases) {
     it(`rejects ${c.name}`, async () => {
-      const reply = await app.api(c.method, c.path.replace('EP', gateway.endpointId), c.body);
+      const reply = await app.api(c.method, c.path.replace('EP', gateway.endpointId).replace('SRC', gateway.sourceId), c.body);
       expect(reply.status).toBe(c.status);
       expect(reply.body.error.field).toBe(c.field);
       expect(reply.body.error.message.length).toBeGreaterThan(5);
@@ -228,6 +232,29 @@ describe('management input errors', () => {
     const audit = await app.api('GET', `/api/v1/audit?action=subscription.delete&targetId=${subscription.id}`);
     expect(audit.body.data).toHaveLength(1);
     expect(audit.body.data[0].before).toMatchObject({ sourceId: other.sourceId, endpointId: other.endpointId });
+  });
+
+  it('rotates a source secret without downtime', async () => {
+    const rotated = await setupGateway(app, { url: receiver.url, name: 'rotate-me' });
+    const path = `/api/v1/sources/${rotated.sourceId}`;
+    const body = '{"rotate":true}';
+    const withSecret = (secret: string) => ({ signature: signGithub(body, secret) });
+
+    // Step 1: the new secret beside the old one; both verify.
+    const both = await app.api('PATCH', path, { secrets: ['integration-test-secret', 'new-secret'] });
+    expect(both.status).toBe(200);
+    expect(JSON.stringify(both.body)).not.toContain('new-secret');
+    expect((await rotated.send(body, withSecret('new-secret'))).status).toBe(202);
+    expect((await rotated.send(body, withSecret('integration-test-secret'))).status).toBe(202);
+
+    // Step 2: the old secret dropped; it no longer verifies.
+    expect((await app.api('PATCH', path, { secrets: ['new-secret'] })).status).toBe(200);
+    expect((await rotated.send(body, withSecret('integration-test-secret'))).status).toBe(401);
+    expect((await rotated.send(body, withSecret('new-secret'))).status).toBe(202);
+
+    const audit = await app.api('GET', `/api/v1/audit?action=source.update&targetId=${rotated.sourceId}`);
+    expect(audit.body.data.map((e: { after: { secretCount: number } }) => e.after.secretCount)).toEqual([1, 2]);
+    expect(JSON.stringify(audit.body.data)).not.toContain('new-secret');
   });
 
   it('shows only the options a scheme reads', async () => {

@@ -95,6 +95,14 @@ const ROUTES: RouteCase[] = [
     ok: 201,
   },
   { method: 'GET', pattern: '/api/v1/sources/[id]', role: 'viewer', path: (ids) => `/api/v1/sources/${ids.sourceId}`, ok: 200 },
+  {
+    method: 'PATCH',
+    pattern: '/api/v1/sources/[id]',
+    role: 'admin',
+    path: (ids) => `/api/v1/sources/${ids.sourceId}`,
+    body: () => ({ rateLimit: { perSecond: 100, burst: 200 } }),
+    ok: 200,
+  },
   { method: 'GET', pattern: '/api/v1/subscriptions', role: 'viewer', path: () => '/api/v1/subscriptions', ok: 200 },
   {
     method: 'DELETE',
