@@ -6,7 +6,7 @@ import { useState } from 'react';
  * Keeps the cursors of the pages visited so far, so a cursor-paged list can go back.
  * Changing `resetKey` (the serialised filters) returns to the first page.
  */
-export function useCursorPages(resetKey: string) {
+export function useCursorPages(resetKey: string): CursorPages {
   const [cursors, setCursors] = useState<string[]>([]);
   const [currentKey, setCurrentKey] = useState(resetKey);
 
@@ -16,7 +16,6 @@ export function useCursorPages(resetKey: string) {
   }
 
   return {
-    /** Cursor of the page on screen, or undefined for the first page. */
     cursor: cursors.at(-1),
     pageNumber: cursors.length + 1,
     goNext: (nextCursor: string) => setCursors((previous) => [...previous, nextCursor]),
@@ -24,3 +23,12 @@ export function useCursorPages(resetKey: string) {
     goFirst: () => setCursors([]),
   };
 }
+
+export type CursorPages = {
+  /** Cursor of the page on screen, or undefined for the first page. */
+  cursor: string | undefined;
+  pageNumber: number;
+  goNext: (nextCursor: string) => void;
+  goPrevious: () => void;
+  goFirst: () => void;
+};

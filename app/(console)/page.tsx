@@ -101,14 +101,7 @@ function Overview() {
           {(page) => (
             <div aria-busy={list.isPlaceholderData}>
               <EndpointTable endpoints={page.data} />
-              <Pager
-                pageNumber={pages.pageNumber}
-                nextCursor={page.nextCursor}
-                rowCount={page.data.length}
-                onNext={pages.goNext}
-                onPrevious={pages.goPrevious}
-                onFirst={pages.goFirst}
-              />
+              <Pager pages={pages} page={page} />
             </div>
           )}
         </QueryState>

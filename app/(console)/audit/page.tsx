@@ -109,14 +109,7 @@ function Audit() {
           {(page) => (
             <div aria-busy={list.isPlaceholderData}>
               <AuditTable entries={page.data} brokenId={brokenId} />
-              <Pager
-                pageNumber={pages.pageNumber}
-                nextCursor={page.nextCursor}
-                rowCount={page.data.length}
-                onNext={pages.goNext}
-                onPrevious={pages.goPrevious}
-                onFirst={pages.goFirst}
-              />
+              <Pager pages={pages} page={page} />
             </div>
           )}
         </QueryState>

@@ -193,14 +193,7 @@ function DeadLetters() {
                 activeId={activeId}
                 onOpen={(id) => setActiveId((current) => (current === id ? null : id))}
               />
-              <Pager
-                pageNumber={pages.pageNumber}
-                nextCursor={page.nextCursor}
-                rowCount={page.data.length}
-                onNext={pages.goNext}
-                onPrevious={pages.goPrevious}
-                onFirst={pages.goFirst}
-              />
+              <Pager pages={pages} page={page} />
             </div>
           )}
         </QueryState>
