@@ -10,6 +10,8 @@ import { USER_AGENT } from '../delivery/attempt';
 import { standardWebhookHeaders } from '../delivery/signing';
 import { errorFields, logger } from '../telemetry/logger';
 
+const REQUEST_TIMEOUT_MS = 5_000;
+
 // The alert receiver's breaker: trips after 3 calls in a minute of which half failed, probes
 // again after 30 s (doubling up to 10 min), and closes on one good probe.
 const NOTIFIER_BREAKER: BreakerConfigInput = {
@@ -17,7 +19,7 @@ const NOTIFIER_BREAKER: BreakerConfigInput = {
   bucketSeconds: 10,
   minVolume: 3,
   failureRateThreshold: 0.5,
-  requestTimeoutMs: 5_000,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
   resetTimeoutMs: 30_000,
   maxResetTimeoutMs: 600_000,
   successThreshold: 1,
@@ -146,7 +148,7 @@ export class AlertNotifier {
         'user-agent': USER_AGENT,
         ...standardWebhookHeaders({ id: item.id, timestampSeconds: Math.floor(Date.now() / 1000), body: item.body, secret: this.options.secret }),
       },
-      timeoutMs: Number(NOTIFIER_BREAKER.requestTimeoutMs),
+      timeoutMs: REQUEST_TIMEOUT_MS,
     });
     const now = this.options.clock();
     const ok = result.status !== null && result.status >= 200 && result.status < 300;

@@ -192,10 +192,11 @@ export class Dispatcher {
     // with moreDue, a finished request) or the next poll.
     const busy = claimed > 0 || this.pending.length > 0 || this.releases.length > 0 || this.recording !== null || this.wokenDuringCycle;
     // A pending trip is decided by the first flush allowed after MIN_TRIP_FLUSH_MS.
-    const tripDelay = this.options.registry.hasTripPending
-      ? Math.max(0, MIN_TRIP_FLUSH_MS - (this.options.clock() - this.lastFlush))
-      : this.options.pollMs;
-    this.schedule(backoff ?? (busy ? 0 : Math.min(tripDelay, this.options.pollMs)));
+    let idleDelay = this.options.pollMs;
+    if (this.options.registry.hasTripPending) {
+      idleDelay = Math.min(idleDelay, Math.max(0, MIN_TRIP_FLUSH_MS - (this.options.clock() - this.lastFlush)));
+    }
+    this.schedule(backoff ?? (busy ? 0 : idleDelay));
   }
 
   /** Claim room per endpoint: CLAIM_AHEAD times its limit, less what it has in flight or waiting. */

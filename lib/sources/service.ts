@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/append';
-import { AppError, fromZodError } from '../api/errors';
+import { AppError, fromZodError, notFound } from '../api/errors';
 import { decryptSecret, encryptSecret } from '../crypto/secrets';
 import { prisma } from '../db/prisma';
 import type { Db } from '../db/tx';
@@ -119,11 +119,12 @@ export async function updateSource(id: string, input: UpdateSourceInput, actor: 
   return withTransaction(async (db) => {
     const current = await db.query<SourceRow>('SELECT * FROM sources WHERE id = $1 FOR UPDATE', [id]);
     const row = current.rows[0];
-    if (!row) throw new AppError('not_found', `No source with id ${id}.`, { field: 'id' });
+    if (!row) throw notFound('source', id);
     const before = toRecord(row);
     const parsed = SchemeOptionsSchema.safeParse(input.options ?? row.options ?? {});
     if (!parsed.success) throw fromZodError(parsed.error, 'options');
-    const secrets = input.secrets ?? (JSON.parse(decryptSecret(row.secrets)) as string[]);
+    const currentSecrets = JSON.parse(decryptSecret(row.secrets)) as string[];
+    const secrets = input.secrets ?? currentSecrets;
     checkSecrets(row.scheme, secrets, parsed.data);
     const rate = input.rateLimit ?? { perSecond: row.rate_per_second, burst: row.rate_burst };
     const result = await db.query<SourceRow>(
@@ -142,7 +143,7 @@ export async function updateSource(id: string, input: UpdateSourceInput, actor: 
       actor,
       action: 'source.update',
       targetId: id,
-      before: summary(before, (JSON.parse(decryptSecret(row.secrets)) as string[]).length),
+      before: summary(before, currentSecrets.length),
       after: { ...summary(after, secrets.length), secretsReplaced: input.secrets !== undefined },
     });
     (globalThis as CacheHolder).__switchyardSourceCache?.delete(row.name);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { appendAudit } from '../audit/append';
-import { AppError } from '../api/errors';
+import { AppError, notFound } from '../api/errors';
 import { type Db, withTransaction } from '../db/tx';
 import { newId } from '../ids';
 
@@ -72,7 +72,7 @@ export async function deleteSubscription(id: string, actor: string): Promise<Rec
       [id],
     );
     const row = deleted.rows[0];
-    if (!row) throw new AppError('not_found', `No subscription with id ${id}.`, { field: 'id' });
+    if (!row) throw notFound('subscription', id);
     const before = present(row);
     await appendAudit(db, { actor, action: 'subscription.delete', targetId: id, before });
     return { ...before, deleted: true };

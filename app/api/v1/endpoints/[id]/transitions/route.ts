@@ -5,6 +5,7 @@ import { notFound } from '@/lib/api/errors';
 import { json, readQuery, route } from '@/lib/api/handler';
 import { pool } from '@/lib/db/pool';
 import { listTransitions } from '@/lib/endpoints/service';
+import { endpointTier } from '@/lib/slo/history';
 
 const QuerySchema = z
   .object({
@@ -16,7 +17,6 @@ const QuerySchema = z
 
 export const GET = route<{ id: string }>('viewer', async ({ request, params }) => {
   const { limit, cursor } = readQuery(request, QuerySchema);
-  const exists = await pool().query('SELECT 1 FROM endpoints WHERE id = $1', [params.id]);
-  if (!exists.rowCount) throw notFound('endpoint', params.id);
+  if ((await endpointTier(pool(), params.id)) === null) throw notFound('endpoint', params.id);
   return json(await listTransitions(pool(), params.id, { limit, cursor }));
 });
