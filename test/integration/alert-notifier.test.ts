@@ -1,21 +1,24 @@
-// The alert webhook notifier against the real PostgreSQL: notifications are stored with the
-// alert, so they survive a restart, and each one is sent once even with two senders. The
-// receiver is a fake sender, so no request leaves the process.
+// The alert webhook notifier against the real PostgreSQL and a real receiver on 127.0.0.1:
+// notifications are stored with the alert, so they survive a restart, and each one is sent
+// once even with two senders.
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AlertNotifier as Notifier } from '../../lib/alerts/notifier';
-import type { SendRequest, SendResult, Sender } from '../../lib/delivery/sender';
+import { createSender, type Sender } from '../../lib/delivery/sender';
 import { newId } from '../../lib/ids';
 import { TEST_ENCRYPTION_KEY } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { type ReceivedRequest, type Receiver, startReceiver } from '../support/receiver';
 import { waitFor } from '../support/scenario';
 
 const SECRET = 'whsec_' + Buffer.from('notifier-test-secret-of-32-bytes').toString('base64');
 
 let db: TestDatabase;
 let sql: pg.Pool;
+let receiver: Receiver;
+let sender: Sender;
 let lib: {
   AlertNotifier: typeof import('../../lib/alerts/notifier').AlertNotifier;
   raiseAlert: typeof import('../../lib/alerts/store').raiseAlert;
@@ -36,38 +39,27 @@ beforeAll(async () => {
     import('../../lib/db/pool'),
   ]);
   lib = { AlertNotifier: notifier.AlertNotifier, raiseAlert: store.raiseAlert, resolveAlert: store.resolveAlert, pool: pool.pool };
+  receiver = await startReceiver();
+  sender = createSender({ allowPrivateTargets: true });
 });
 
 afterAll(async () => {
+  await sender?.close();
+  await receiver?.close();
   await lib?.pool().end();
   await sql?.end();
   await db?.drop();
 });
 
-/** Returns a sender that records each request and replies with the status `status()` gives. */
-function fakeSender(status: () => number | null): Sender & { requests: SendRequest[] } {
-  const requests: SendRequest[] = [];
-  return {
-    requests,
-    async send(request): Promise<SendResult> {
-      requests.push(request);
-      const code = status();
-      return {
-        status: code,
-        error: code === null ? 'network' : null,
-        errorMessage: code === null ? 'connect ECONNREFUSED' : null,
-        retryAfter: null,
-        responseExcerpt: null,
-        durationMs: 2,
-      };
-    },
-    async close() {},
-  };
-}
-
-function notifier(sender: Sender): Notifier {
+/**
+ * Points the receiver at `status()` and returns a notifier that sends to it, with short
+ * retry and breaker timings. Each call starts from an empty receiver log.
+ */
+function notifier(status: () => number): Notifier {
+  receiver.log.length = 0;
+  receiver.setBehaviour(() => ({ status: status() }));
   return new lib.AlertNotifier({
-    url: 'http://127.0.0.1:9/alerts',
+    url: receiver.url,
     secret: SECRET,
     sender,
     db: lib.pool,
@@ -77,6 +69,11 @@ function notifier(sender: Sender): Notifier {
     baseDelayMs: 20,
     breaker: { resetTimeoutMs: 1_000, resetJitter: 0 },
   });
+}
+
+/** Returns the webhook-id of each request the receiver got, in order. */
+function webhookIds(requests: ReceivedRequest[] = receiver.log): string[] {
+  return requests.map((r) => String(r.headers['webhook-id']));
 }
 
 /** Creates an endpoint and raises an alert on it, storing the raise notification. */
@@ -99,19 +96,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('AlertNotifier', () => {
   it('sends a stored notification, signed', async () => {
-    const sender = fakeSender(() => 204);
-    const sending = notifier(sender);
+    const sending = notifier(() => 204);
     sending.start();
     try {
       const alertId = await raise();
       sending.wake();
-      await waitFor(async () => sender.requests.length === 1 || null, 5_000, 'the notification');
-      const request = sender.requests[0];
+      await waitFor(async () => receiver.log.length === 1 || null, 5_000, 'the notification');
+      const request = receiver.log[0];
       expect(request.headers['webhook-id']).toBe(`${alertId}.raised`);
-      const payload = new Webhook(SECRET).verify(Buffer.from(request.body).toString('utf8'), {
-        'webhook-id': request.headers['webhook-id'],
-        'webhook-timestamp': request.headers['webhook-timestamp'],
-        'webhook-signature': request.headers['webhook-signature'],
+      const payload = new Webhook(SECRET).verify(request.body.toString('utf8'), {
+        'webhook-id': String(request.headers['webhook-id']),
+        'webhook-timestamp': String(request.headers['webhook-timestamp']),
+        'webhook-signature': String(request.headers['webhook-signature']),
       }) as { type: string; data: { id: string } };
       expect(payload.type).toBe('alert.raised');
       expect(payload.data.id).toBe(alertId);
@@ -124,12 +120,11 @@ describe('AlertNotifier', () => {
   it('sends what was stored before a restart', async () => {
     // Raised while no notifier runs, as after a crash between the raise and the send.
     const alertId = await raise();
-    const sender = fakeSender(() => 200);
-    const restarted = notifier(sender);
+    const restarted = notifier(() => 200);
     restarted.start();
     try {
       await waitFor(async () => (await row(`${alertId}.raised`)).sent || null, 5_000, 'the stored notification');
-      expect(sender.requests.map((r) => r.headers['webhook-id'])).toEqual([`${alertId}.raised`]);
+      expect(webhookIds()).toEqual([`${alertId}.raised`]);
     } finally {
       restarted.stop();
     }
@@ -137,22 +132,21 @@ describe('AlertNotifier', () => {
 
   it('retries, then waits at the open breaker', async () => {
     let up = false;
-    const sender = fakeSender(() => (up ? 200 : null));
-    const sending = notifier(sender);
+    const sending = notifier(() => (up ? 200 : 500));
     const alertId = await raise();
     sending.start();
     try {
       // Three failures at about 0, 20 and 60 ms trip the breaker (3 calls, all failed).
-      await waitFor(async () => sender.requests.length >= 3 || null, 5_000, 'three attempts');
+      await waitFor(async () => receiver.log.length >= 3 || null, 5_000, 'three attempts');
       await sleep(300);
-      expect(sender.requests).toHaveLength(3);
-      expect(await row(`${alertId}.raised`)).toMatchObject({ attempts: 3, sent: false, failed: false });
+      expect(receiver.log).toHaveLength(3);
+      expect(await row(`${alertId}.raised`)).toMatchObject({ attempts: 3, sent: false, failed: false, last_error: 'HTTP 500' });
 
       // After the 1 s reset timeout one probe goes out; it succeeds.
       up = true;
       await waitFor(async () => (await row(`${alertId}.raised`)).sent || null, 5_000, 'the probe');
-      expect(sender.requests).toHaveLength(4);
-      expect(new Set(sender.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([`${alertId}.raised`]));
+      expect(receiver.log).toHaveLength(4);
+      expect(new Set(webhookIds())).toEqual(new Set([`${alertId}.raised`]));
       expect((await row(`${alertId}.raised`)).attempts).toBe(4);
     } finally {
       sending.stop();
@@ -160,14 +154,13 @@ describe('AlertNotifier', () => {
   });
 
   it('gives up on a rejected notification', async () => {
-    const sender = fakeSender(() => 400);
-    const sending = notifier(sender);
+    const sending = notifier(() => 400);
     const alertId = await raise();
     sending.start();
     try {
       await waitFor(async () => (await row(`${alertId}.raised`)).failed || null, 5_000, 'failed_at');
       await sleep(100);
-      expect(sender.requests).toHaveLength(1);
+      expect(receiver.log).toHaveLength(1);
       expect((await row(`${alertId}.raised`)).last_error).toBe('HTTP 400');
     } finally {
       sending.stop();
@@ -179,33 +172,29 @@ describe('AlertNotifier', () => {
     await lib.resolveAlert(alertId, {}, Date.now(), true);
     // The raise is not due yet, so the resolve must wait for it.
     await sql.query(`UPDATE alert_notifications SET next_attempt_at = now() + interval '1 second' WHERE id = $1`, [`${alertId}.raised`]);
-    const sender = fakeSender(() => 200);
-    const sending = notifier(sender);
+    const sending = notifier(() => 200);
     sending.start();
     try {
       await sleep(300);
-      expect(sender.requests).toHaveLength(0);
+      expect(receiver.log).toHaveLength(0);
       await waitFor(async () => (await row(`${alertId}.resolved`)).sent || null, 5_000, 'the resolve');
-      expect(sender.requests.map((r) => r.headers['webhook-id'])).toEqual([`${alertId}.raised`, `${alertId}.resolved`]);
+      expect(webhookIds()).toEqual([`${alertId}.raised`, `${alertId}.resolved`]);
     } finally {
       sending.stop();
     }
   });
 
   it('sends each notification once with two senders', async () => {
-    const first = fakeSender(() => 200);
-    const second = fakeSender(() => 200);
+    const senders = [notifier(() => 200), notifier(() => 200)];
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(`${await raise()}.raised`);
-    const senders = [notifier(first), notifier(second)];
     for (const sending of senders) sending.start();
     try {
       await waitFor(async () => {
         const sent = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_notifications WHERE id = ANY($1) AND sent_at IS NOT NULL', [ids]);
         return sent.rows[0].n === ids.length || null;
       }, 5_000, 'all six sent');
-      const sentIds = [...first.requests, ...second.requests].map((r) => r.headers['webhook-id']);
-      expect(sentIds.sort()).toEqual([...ids].sort());
+      expect(webhookIds().sort()).toEqual([...ids].sort());
     } finally {
       for (const sending of senders) sending.stop();
     }
