@@ -32,11 +32,11 @@ export type DeliveryUpdate = {
 
 /**
  * Stores a batch of attempts and the deliveries' new states in one statement, so both commit
- * together without an explicit transaction. Writing the same batch again changes nothing,
- * which matters when a commit succeeded but its reply was lost and the caller retries. A delivery is only updated while this instance
- * still holds its claim: if the lease ran out and another instance took the delivery over,
- * the attempt is still recorded but that instance decides the delivery's state. Returns the
- * number of deliveries updated.
+ * together without an explicit transaction. Writing the same batch again changes nothing, which
+ * matters when a commit succeeded but its reply was lost and the caller retries. A delivery is
+ * only updated while this instance still holds its claim: if the lease ran out and another
+ * instance took the delivery over, the attempt is still recorded but that instance decides the
+ * delivery's state. Returns the number of deliveries updated.
  */
 export async function recordAttempts(
   db: Db,

@@ -81,7 +81,7 @@ export type VerifyInput = {
 
 export type VerifyFailure = {
   ok: false;
-  /** Always 401, for a bad, missing or malformed signature alike. `code` tells them apart. */
+  /** Always 401, for a bad, missing or malformed signature alike. `code` distinguishes them. */
   status: 401;
   code: string;
   /**
